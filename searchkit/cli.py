@@ -39,6 +39,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except SearchkitError as exc:
             raise CliError(str(exc)) from None
+        except BrokenPipeError:
+            # The reader (head, less) went away: stop quietly, as grep does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(int(ExitCode.FOUND))
         except OSError as exc:
             raise CliError(f"{exc.filename or 'I/O'}: {exc.strerror or exc}; check the path and free space") from None
         except KeyboardInterrupt:

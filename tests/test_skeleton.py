@@ -157,3 +157,20 @@ def test_index_option_on_the_command_wins(run, corpus, tmp_path, monkeypatch):
 def test_version(run):
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.startswith("searchkit, version ")
+
+
+def test_a_closed_pipe_ends_quietly(seeds_index):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "searchkit", "--index", str(seeds_index), "search", "ASEAN", "-n", "50"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, bufsize=0,
+    )
+    proc.stdout.read(10)
+    proc.stdout.close()  # as `| head -c 10` does
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=30) == 0
+    assert stderr == ""
