@@ -172,5 +172,6 @@ def test_a_closed_pipe_ends_quietly(seeds_index):
     proc.stdout.read(10)
     proc.stdout.close()  # as `| head -c 10` does
     stderr = proc.stderr.read().decode()
+    proc.stderr.close()
     assert proc.wait(timeout=30) == 0
     assert stderr == ""
