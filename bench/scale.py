@@ -1,0 +1,327 @@
+"""searchkit at the scale of a real archive: the UN General Debate Corpus against SQLite FTS5 and ripgrep.
+
+    python bench/scale.py                      # 1,000 and 3,000 documents (about 35,000 and 100,000 passages)
+    python bench/scale.py --sizes all          # the whole corpus (10,952 speeches): long on a small machine
+    python bench/scale.py --sizes 1000 --repeat 3 --cold 1 --show
+
+The archive (``../shared/corpora/ungdc/UNGDC_1946-2024.tar.gz`` beside the checkout, or ``--archive``) is
+unpacked once into ``--cache`` (default: the system temp dir), outside the repository. Subsets are seeded
+and nested (the first N speeches of one shuffled order), kept as hard links in the cache. For each size the
+bench builds the searchkit index with the CLI (then runs it again unchanged), the same passages (searchkit's
+own segmentation) in SQLite FTS5 and, for cold lookups, ``rg -F -i`` over the raw files; it prints build
+time, passages/s, peak RSS, index size, warm p50/p95 per query class (the top 10 with highlights each time),
+cold CLI medians, and the ratios searchkit/FTS5 and searchkit/rg. Every figure is one run on a shared
+machine: the load average is printed beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import scale_workers as workers
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+ARCHIVE = SHARED / "corpora" / "ungdc" / "UNGDC_1946-2024.tar.gz"
+QUERIES = Path(__file__).resolve().parent / "queries_scale.tsv"
+CLASSES = ("keyword", "phrase", "long", "filter")
+
+
+def run(cmd: list[str], **kwargs: Any) -> tuple[float, int, str, str, int]:
+    """Wall seconds, peak RSS (KiB), stdout, stderr and exit status of one child process.
+
+    The child is reaped with ``os.wait4`` for its own peak RSS (RUSAGE_CHILDREN is the max over all
+    children so far); its output goes to temporary files, so nothing blocks on a full pipe.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, **kwargs)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return seconds, usage.ru_maxrss, out.read().decode(), err.read().decode(), proc.returncode
+
+
+def load() -> str:
+    return "load %.2f %.2f %.2f" % os.getloadavg()
+
+
+def unpack(archive: Path, cache: Path) -> list[Path]:
+    """The speeches of the archive, unpacked once into ``cache``, in a stable order."""
+    done = cache / ".unpacked"
+    if not done.exists():
+        print(f"unpacking {archive.name} into {cache} ...", file=sys.stderr)
+        with tarfile.open(archive) as tar:
+            tar.extractall(cache, filter="data")
+        done.touch()
+    return sorted(p for p in cache.glob("UNGDC_*/Session */*.txt"))
+
+
+def subset(files: list[Path], size: Optional[int], seed: int, cache: Path) -> Path:
+    """A folder of hard links to the first ``size`` speeches of one seeded order (so subsets nest)."""
+    order = files[:]
+    random.Random(seed).shuffle(order)
+    chosen = order[:size] if size else order
+    folder = cache / f"docs-{seed}-{len(chosen)}"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        for path in chosen:
+            target = folder / path.parent.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+        (folder / ".complete").touch()
+    return folder
+
+
+def build_searchkit(cli: list[str], docs: Path, index: Path, jobs: Optional[int]) -> dict[str, Any]:
+    """First build and an unchanged re-run, through the CLI."""
+    shutil.rmtree(index, ignore_errors=True)
+    extra = ["--jobs", str(jobs)] if jobs else []
+    cmd = [*cli, "--index", str(index), "index", str(docs), "--json", *extra]
+    seconds, rss, out, err, code = run(cmd, cwd=REPO)
+    if code != 0:
+        raise SystemExit(f"searchkit index failed ({code}): {err.strip()[-2000:]}")
+    report = json.loads(out.strip().splitlines()[-1])
+    again, again_rss, out2, err2, code2 = run(cmd, cwd=REPO)
+    if code2 != 0:
+        raise SystemExit(f"searchkit re-index failed ({code2}): {err2.strip()[-2000:]}")
+    size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
+    return {"seconds": seconds, "rss_kib": rss, "passages": report["passages"], "bytes": size,
+            "reindex_seconds": again, "reindex": json.loads(out2.strip().splitlines()[-1])}
+
+
+def worker(*args: str) -> tuple[Any, int]:
+    seconds, rss, out, err, code = run([sys.executable, str(workers.__file__), *args])
+    if code != 0:
+        raise SystemExit(f"worker {args[0]} failed: {err.strip()[-2000:]}")
+    return json.loads(out), rss
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def by_class(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """p50/p95 (ms) over every timed run of each class's queries, and the mean total of matches."""
+    out = {}
+    for kind in CLASSES:
+        rows = [r for r in results if r["class"] == kind]
+        times = [t for r in rows for t in r["ms"]]
+        if times:
+            out[kind] = {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
+                         "hits": statistics.mean(r["total"] for r in rows)}
+    return out
+
+
+def cold(cmds: list[list[str]], **kwargs: Any) -> dict[str, float]:
+    """Median wall ms and max peak RSS (MiB) of fresh processes."""
+    times, peak = [], 0
+    for cmd in cmds:
+        seconds, rss, _, err, code = run(cmd, **kwargs)
+        if code not in (0, 1):
+            raise SystemExit(f"{shlex.join(cmd)} failed ({code}): {err.strip()[-500:]}")
+        times.append(seconds * 1000)
+        peak = max(peak, rss)
+    return {"median": statistics.median(times), "rss_mib": peak / 1024}
+
+
+def rg_cmd(query: str, docs: Path) -> list[str]:
+    """What a user types to find the query's words in the raw files: one fixed string, case-folded."""
+    text, filters = workers.split_filters(query)
+    globs = []
+    if "country" in filters:
+        globs = ["-g", f"{filters['country']}_*.txt"]
+    if "year" in filters:
+        globs = ["-g", f"*_{filters['year']}.txt"]
+    return ["rg", "-F", "-i", *globs, "--", text.replace('"', ""), str(docs)]
+
+
+def has_serve(cli: list[str]) -> bool:
+    return run([*cli, "serve", "--help"], cwd=REPO)[4] == 0
+
+
+def cold_served(cli: list[str], index: Path, cmds: list[list[str]]) -> Optional[dict[str, float]]:
+    """Cold CLI figures while a resident ``searchkit serve`` holds the index open (None without serve)."""
+    if not has_serve(cli):
+        return None
+    server = subprocess.Popen([*cli, "--index", str(index), "serve"], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        ready = server.stderr.readline()  # type: ignore[union-attr]  # serve says so once it listens
+        if server.poll() is not None:
+            raise SystemExit(f"searchkit serve did not start: {ready.strip()}")
+        return cold(cmds, cwd=REPO)
+    finally:
+        run([*cli, "--index", str(index), "serve", "--stop"], cwd=REPO)
+        server.wait(timeout=30)
+        server.stderr.close()  # type: ignore[union-attr]
+
+
+def measure(args: argparse.Namespace, docs: Path, label: str) -> dict[str, Any]:
+    """Every figure for one subset."""
+    queries = workers.read_queries(args.queries)
+    index, db = args.cache / f"ix-{label}", args.cache / f"fts5-{label}.sqlite"
+    out: dict[str, Any] = {"documents": label, "load_start": load()}
+    print(f"[{label}] building the searchkit index ({load()}) ...", file=sys.stderr)
+    out["searchkit"] = build_searchkit(args.cli, docs, index, args.jobs)
+    print(f"[{label}] warm searchkit queries ...", file=sys.stderr)
+    warm, rss = worker("warm-searchkit", str(index), str(args.queries), str(args.repeat))
+    out["searchkit"].update(warm=warm, classes=by_class(warm), search_rss_kib=rss)
+    picks = queries * args.cold
+    search = [[*args.cli, "--index", str(index), "search", q, "-n", "10", "--color", "never"] for _, q in picks]
+    print(f"[{label}] cold searchkit processes ...", file=sys.stderr)
+    out["searchkit"]["cold"] = cold(search, cwd=REPO)
+    out["searchkit"]["cold_served"] = cold_served(args.cli, index, search)
+    if not args.no_fts5:
+        print(f"[{label}] FTS5 ...", file=sys.stderr)
+        built, rss = worker("fts5-build", str(docs), str(db))
+        warm, search_rss = worker("warm-fts5", str(db), str(args.queries), str(args.repeat))
+        fts5_cold = [[sys.executable, str(workers.__file__), "cold-fts5", str(db), q] for _, q in picks]
+        out["fts5"] = dict(built, rss_kib=rss, warm=warm, classes=by_class(warm), search_rss_kib=search_rss,
+                           cold=cold(fts5_cold))
+    if shutil.which("rg") and not args.no_rg:
+        out["rg"] = {"cold": cold([rg_cmd(q, docs) for _, q in picks])}
+    out["python_pass"] = cold([[sys.executable, "-c", "pass"]] * 5)
+    out["load_end"] = load()
+    return out
+
+
+def ratio(a: Optional[float], b: Optional[float]) -> str:
+    return f"{a / b:.2f}" if a is not None and b else "-"
+
+
+def row(name: str, sk: Any, other: Any = None, r: str = "") -> str:
+    def cell(v: Any) -> str:
+        return "-" if v is None else (f"{v:,.1f}" if isinstance(v, float) else str(v))
+    return f"  {name:<30}{cell(sk):>16}{cell(other):>16}{r:>10}"
+
+
+def report(m: dict[str, Any]) -> list[str]:
+    sk, fts = m["searchkit"], m.get("fts5", {})
+    n = sk["passages"]
+    lines = [f"== {m['documents']} documents, {n:,} passages ({m['load_start']}; after: {m['load_end']})",
+             row("", "searchkit", "FTS5", "sk/FTS5")]
+    rate, fts_rate = n / sk["seconds"], (fts["passages"] / fts["seconds"] if fts else None)
+    lines += [row("build s", sk["seconds"], fts.get("seconds"), ratio(sk["seconds"], fts.get("seconds"))),
+              row("passages/s", rate, fts_rate, ratio(rate, fts_rate)),
+              row("peak RSS indexing MiB", sk["rss_kib"] / 1024, fts and fts["rss_kib"] / 1024),
+              row("index MiB", sk["bytes"] / 2**20, fts and fts["bytes"] / 2**20),
+              row("re-index unchanged s", sk["reindex_seconds"], None,
+                  f"{100 * sk['reindex_seconds'] / sk['seconds']:.1f}%")]
+    for kind in CLASSES:
+        a, b = sk["classes"].get(kind), fts.get("classes", {}).get(kind)
+        for stat in ("p50", "p95"):
+            lines.append(row(f"warm {kind} {stat} ms", a and a[stat], b and b[stat], ratio(a and a[stat], b and b[stat])))
+        lines.append(row(f"  ({kind}: mean matches)", a and round(a["hits"]), b and round(b["hits"])))
+    lines.append(row("peak RSS searching MiB", sk["search_rss_kib"] / 1024, fts and fts["search_rss_kib"] / 1024))
+    cold_fts = fts.get("cold", {}).get("median")
+    lines.append(row("cold CLI median ms", sk["cold"]["median"], cold_fts, ratio(sk["cold"]["median"], cold_fts)))
+    lines.append(row("peak RSS cold CLI MiB", sk["cold"]["rss_mib"], fts and fts["cold"]["rss_mib"]))
+    served = sk.get("cold_served")
+    lines.append(row("cold CLI via serve median ms", served and served["median"], cold_fts,
+                     ratio(served and served["median"], cold_fts)))
+    rg = m.get("rg", {}).get("cold", {}).get("median")
+    lines.append(row("rg -F -i median ms", None, rg, "sk/rg"))
+    lines.append(row("  searchkit cold / rg", None, None, ratio(sk["cold"]["median"], rg)))
+    lines.append(row("  searchkit via serve / rg", None, None, ratio(served and served["median"], rg)))
+    lines.append(row("python -c pass median ms", m["python_pass"]["median"]))
+    return lines + targets(m)
+
+
+def targets(m: dict[str, Any]) -> list[str]:
+    """The issue's targets, each met or not (n/a when a comparison was skipped), from this run's figures."""
+    sk, cls, fts = m["searchkit"], m["searchkit"]["classes"], m.get("fts5", {}).get("classes")
+    rg = m.get("rg", {}).get("cold", {}).get("median")
+    best_cold = min(x["median"] for x in (sk["cold"], sk.get("cold_served")) if x)
+
+    def le(kind: str, stat: str) -> Optional[bool]:
+        return None if not fts else cls[kind][stat] <= fts[kind][stat]
+
+    checks = [
+        ("warm keyword p50 <= FTS5", le("keyword", "p50")),
+        ("warm phrase p95 <= FTS5", le("phrase", "p95")),
+        ("warm 10+ words p50 <= FTS5", le("long", "p50")),
+        ("cold CLI median <= rg (best of direct, serve)", None if rg is None else best_cold <= rg),
+        ("indexing >= 1,500 passages/s", sk["passages"] / sk["seconds"] >= 1500),
+        ("re-index unchanged < 5% of build", sk["reindex_seconds"] < 0.05 * sk["seconds"]),
+        ("peak RSS indexing < 1 GB", sk["rss_kib"] * 1024 < 1e9),
+        ("peak RSS searching < 300 MB", max(sk["search_rss_kib"] * 1024, sk["cold"]["rss_mib"] * 2**20) < 3e8),
+    ]
+    word = {None: "n/a", True: "met", False: "NOT met"}
+    return ["  targets:"] + [f"    {word[ok]:<8}{name}" for name, ok in checks]
+
+
+def samples(m: dict[str, Any]) -> list[str]:
+    """The top 3 of each class's first query from both engines, highlights in brackets."""
+    lines = []
+    for kind in CLASSES:
+        for engine in ("searchkit", "fts5"):
+            results = [r for r in m.get(engine, {}).get("warm", []) if r["class"] == kind]
+            if results:
+                lines.append(f"  {engine} {kind}: {results[0]['query']}  ({results[0]['total']} matches)")
+                lines += [f"    {pid}: {text}" for pid, text in results[0]["top"]]
+    return lines
+
+
+def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,3000", help="comma-separated document counts, 'all' for every one")
+    ap.add_argument("--archive", type=Path, default=ARCHIVE, help="the UNGDC .tar.gz")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "searchkit-bench-ungdc",
+                    help="where the corpus is unpacked and the indexes are built (outside the repository)")
+    ap.add_argument("--queries", type=Path, default=QUERIES, help="TSV of class<TAB>query")
+    ap.add_argument("--seed", type=int, default=8, help="seed of the document order (subsets nest)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs of each warm query")
+    ap.add_argument("--cold", type=int, default=1, help="fresh processes per query for the cold medians")
+    ap.add_argument("--jobs", type=int, default=None, help="passed on as searchkit index --jobs N")
+    ap.add_argument("--cli", type=shlex.split, default=[sys.executable, "-m", "searchkit"],
+                    help="how to run searchkit (default: this python -m searchkit, from the checkout)")
+    ap.add_argument("--no-fts5", action="store_true", help="skip SQLite FTS5")
+    ap.add_argument("--no-rg", action="store_true", help="skip ripgrep")
+    ap.add_argument("--show", action="store_true", help="print the top 3 of one query per class and engine")
+    ap.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    return ap.parse_args(argv)
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    args = parse_args(argv)
+    if not args.archive.exists():
+        raise SystemExit(f"{args.archive} not found; give the UNGDC archive with --archive")
+    if not shutil.which("rg") and not args.no_rg:
+        print("note: rg (ripgrep) is not installed; the rg column is skipped", file=sys.stderr)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    files = unpack(args.archive, args.cache)
+    print(f"$ python bench/scale.py {shlex.join(sys.argv[1:] if argv is None else argv)}")
+    print(f"{len(files):,} speeches; {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {load()}")
+    figures = []
+    for size in args.sizes.split(","):
+        count = None if size == "all" else int(size)
+        docs = subset(files, count, args.seed, args.cache)
+        m = measure(args, docs, size)
+        figures.append(m)
+        print("\n".join(report(m) + (samples(m) if args.show else [])), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
