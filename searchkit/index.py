@@ -23,7 +23,7 @@ from .analysis import ANALYZER, ANALYZER_VERSION
 from .errors import IndexIncompatible, IndexLocked, IndexMissing
 from .segment import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "searchkit.json"
 INDEX_NAME = "searchkit"
 REBUILD = "rebuild needed: searchkit index --rebuild"

@@ -1,19 +1,26 @@
 """Splitting a document into paragraph passages with metadata.
 
-Paragraphs are blank-line separated blocks for now. Each passage keeps an ``OffsetMap`` from its cleaned
-text to the document's decoded text.
+The layout module finds the paragraphs; here each becomes cleaned text (wrapped lines joined, line-end
+hyphenation repaired, the UN record's paragraph number moved to ``para_label``) with an ``OffsetMap``
+back to the document's decoded text.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .ingest import Document
-from .offsets import OffsetMap, fold_space
+from .layout import LABEL, Block, analyse
+from .offsets import OffsetMap, Piece
+from .textlines import Line, split_lines
 
-_BLOCK_BREAK = re.compile(r"(?:\r\n|\r|\n)[ \t\f\v]*(?:\r\n|\r|\n)\s*")
+_WORD = re.compile(r"[^\W\d_]+")
+_HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
+# An unpunctuated number opens a paragraph only when it continues the document's numbering ("82 I ...").
+_BARE_LABEL = re.compile(r"(\d{1,3}) +(?=[A-Z\"“])")
 
 
 @dataclass
@@ -38,6 +45,8 @@ class Passage:
     country: str = ""
     speaker: str = ""
     url: str = ""
+    title_indexed: bool = True  # False when the title shown is the lead sentence, not a headline
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # [start, end) offsets into text
     offsets: OffsetMap = field(default_factory=lambda: OffsetMap(""))
 
     @property
@@ -46,34 +55,110 @@ class Passage:
         return f"{self.doc_id}#{self.para}{suffix}"
 
 
-def blocks(text: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` spans of the non-blank blocks of ``text``."""
-    spans, start = [], 0
-    for match in _BLOCK_BREAK.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+@dataclass
+class Paragraph:
+    """A paragraph's cleaned text and map, before it becomes one or more passages."""
+
+    omap: OffsetMap
+    label: str = ""
+    kind: str = "body"
+    speaker: str = ""
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """The paragraphs of a document's decoded text, in reading order, labels split off."""
+    lines = split_lines(text)
+    layout = analyse(lines)
+    vocab = Vocabulary(text)
+    paras = [Paragraph(assemble(lines, block, vocab)) for block in layout.blocks]
+    split_labels(paras)
+    return [p for p in paras if p.omap.text]
+
+
+def assemble(lines: list[Line], block: Block, vocab: "Vocabulary") -> OffsetMap:
+    """One paragraph's text from its lines: a space at each line break, hyphenation repaired."""
+    pieces: list[Piece] = []
+    for k, index in enumerate(block.lines):
+        line = lines[index]
+        own = list(line.pieces)
+        join = block.joins[k] if k < len(block.joins) else ""
+        if join == "hyphen":
+            if vocab.drop_hyphen(line.text, lines[block.lines[k + 1]].text):
+                last = own[-1]
+                own[-1] = (last[0][:-1], *last[1:])  # type: ignore[assignment]
+        pieces.extend(own)
+        if join == " " and own:
+            last = own[-1]
+            pieces.append((" ", last[1] + (last[2] if len(last) > 2 and last[2] else len(last[0]))))  # type: ignore[misc]
+    return OffsetMap.from_pieces(pieces)
+
+
+class Vocabulary:
+    """The document's own words, to tell a line-end hyphen that splits a word from one in a compound."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: Optional[Counter[str]] = None
+        self._compounds: set[str] = set()
+
+    def drop_hyphen(self, line: str, nxt: str) -> bool:
+        """``coopera-`` + ``tion`` → drop; ``values-`` + ``oriented``, ``Secretary-`` + ``General`` → keep."""
+        head = line.rsplit(None, 1)[-1][:-1].rsplit("-", 1)[-1]
+        tail_match = _WORD.match(nxt)
+        tail = tail_match.group() if tail_match else ""
+        if not tail or tail[0].isupper() or "-" in line.rsplit(None, 1)[-1][:-1]:
+            return False
+        if self._words is None:
+            self._words = Counter(w.lower() for w in _WORD.findall(self._text))
+            self._compounds = {w.lower() for w in _HYPHENATED.findall(self._text)}
+        joined, hyphened = (head + tail).lower(), f"{head}-{tail}".lower()
+        if self._words[joined]:
+            return True
+        if hyphened in self._compounds:
+            return False
+        # The halves also occur on their own elsewhere (their own count includes this line): a compound.
+        return not (self._words[head.lower()] > 1 and self._words[tail.lower()] > 1 and len(tail) > 3)
+
+
+def split_labels(paras: list[Paragraph]) -> None:
+    """Move the document's own paragraph numbers (``33: ``, ``34.\\t``, ``29. ``) to ``label``.
+
+    Only in a document numbered that way throughout, so that a list item "1. " elsewhere stays text.
+    """
+    found = [LABEL.match(p.omap.text) for p in paras]
+    if sum(1 for m in found if m) < max(3, len(paras) // 3):
+        return
+    previous = 0
+    for para, match in zip(paras, found):
+        if match is None:
+            bare = _BARE_LABEL.match(para.omap.text)
+            match = bare if bare and int(bare.group(1)) == previous + 1 else None
+        if match is None:
+            continue
+        para.label = match.group(1)
+        previous = int(para.label)
+        para.omap = para.omap.slice(match.end(), len(para.omap.text))
 
 
 def segment(doc: Document) -> list[Passage]:
     """The passages of ``doc``, numbered 1.. in reading order."""
-    spans = blocks(doc.text)
-    title = doc.meta.get("title") or (fold_space(doc.text[slice(*spans[0])].splitlines()[0]) if spans else "")
+    paras = paragraphs(doc.text)
+    title = doc.meta.get("title") or (paras[0].omap.text if paras else "")
     meta = {k: doc.meta[k] for k in ("date", "source", "speaker", "country", "url") if k in doc.meta}
     year = int(meta["date"][:4]) if meta.get("date", "")[:4].isdigit() else None
     passages = []
-    for para, (start, end) in enumerate(spans, start=1):
-        omap = OffsetMap.build(doc.text[start:end], start)
+    for number, para in enumerate(paras, start=1):
+        omap = para.omap
         passages.append(
             Passage(
                 doc_id=doc.doc_id,
-                para=para,
+                para=number,
                 text=omap.text,
                 char_start=omap.to_doc(0),
                 char_end=omap.to_doc_end(len(omap.text)),
                 path=doc.path,
                 title=title,
+                para_label=para.label,
                 year=year,
                 offsets=omap,
                 **meta,
