@@ -21,7 +21,9 @@ from statistics import median
 
 from .textlines import Line
 
-PAGE_NUMBER = re.compile(r"(?:-\s*)?\d{1,3}(?:\s*-)?|[Pp]age \d{1,4}(?: of \d{1,4})?")
+# Page furniture on a line of its own: "19", "- 19 -", "Page 3 of 9", and UN job numbers "10-54827 42".
+PAGE_NUMBER = re.compile(r"(?:-\s*)?\d{1,3}(?:\s*-)?|[Pp]age \d{1,4}(?: of \d{1,4})?"
+                         r"|(?:\d{1,3}\s+)?\d{2}-\d{5}(?:\s+\d{1,3})?")
 # A sentence ends at . ! ? : or an ellipsis, maybe followed by closing quotes or brackets.
 TERMINAL = re.compile(r"(?:[.!?:…]|\.\.\.)[\"'”’»)\]*]*$")
 SALUTATION = re.compile(r"(?:Mr|Madam|Madame|Mister|Ms|Sir|Your|Excellenc|Ladies|Distinguished|Dear|Colleagues|"
@@ -31,6 +33,11 @@ HYPHEN_END = re.compile(r"(?<![-\s])[^\W\d_]{2,}-$")
 FIRST_WORD = re.compile(r"\S+")
 # Line-length distribution used to call a document hard-wrapped.
 WRAP_MIN, WRAP_MAX = 30, 110
+# A line "could have been" as long as the longest of this many neighbours on each side.
+NEIGHBOURS = 4
+# Characters of room a sentence-ending line must leave (a ragged margin of a few characters is noise).
+MARGIN = 2
+QUOTE_MARGIN = 8
 
 
 @dataclass
@@ -61,29 +68,53 @@ def is_dropped(line: Line) -> bool:
     return line.blank or bool(PAGE_NUMBER.fullmatch(line.text))
 
 
+@dataclass
+class Evidence:
+    """What one document's lines say about its layout."""
+
+    texts: list[str]
+    gaps: list[bool]  # a blank line (or form feed) between content lines k and k+1
+    indents: list[bool]
+    width: float = 0.0
+    blank_separates: bool = False
+    numbered: bool = False
+    indented_starts: bool = False
+
+    def capacity(self, k: int) -> int:
+        """How long line ``k`` could have been: the longest of its neighbours (a reader's eye)."""
+        near = self.texts[max(0, k - NEIGHBOURS):k] + self.texts[k + 1:k + 1 + NEIGHBOURS]
+        return max((len(t) for t in near), default=0)
+
+
 def analyse(lines: list[Line]) -> Layout:
     """The layout of a document and its paragraphs, as blocks of line indices."""
     content = [i for i, line in enumerate(lines) if not is_dropped(line)]
     if not content:
         return Layout("blank", [])
-    texts = [lines[i].text for i in content]
-    gaps = [any(lines[k].blank for k in range(a + 1, b)) for a, b in zip(content, content[1:])]
-    width = wrap_width(texts)
-    # Blank lines separate paragraphs unless they often cut a sentence in two (page breaks in PDF text).
-    cuts = [joiner(texts[k], texts[k + 1]) is not None for k, gap in enumerate(gaps) if gap]
-    blank_separates = len(cuts) >= 2 and sum(cuts) <= 0.25 * len(cuts)
-    name = "wrapped" if width else ("blank" if blank_separates else "line")
-    numbered = sum(1 for t in texts if LABEL.match(t)) >= max(3, len(texts) // 3)
+    ev = evidence(lines, content)
+    name = "wrapped" if ev.width else ("blank" if ev.blank_separates else "line")
     blocks = [Block([content[0]])]
     for k in range(1, len(content)):
-        prev, nxt = texts[k - 1], texts[k]
-        join = joiner(prev, nxt)
-        if join is not None or not breaks(prev, nxt, gaps[k - 1], width, blank_separates, numbered):
+        join = joiner(ev.texts[k - 1], ev.texts[k])
+        if join is not None or not breaks(ev, k):
             blocks[-1].lines.append(content[k])
             blocks[-1].joins.append(join or " ")
         else:
             blocks.append(Block([content[k]]))
-    return Layout(name, blocks, blank_separates, width)
+    return Layout(name, blocks, ev.blank_separates, ev.width)
+
+
+def evidence(lines: list[Line], content: list[int]) -> Evidence:
+    texts = [lines[i].text for i in content]
+    gaps = [any(lines[k].blank for k in range(a + 1, b)) for a, b in zip(content, content[1:])]
+    ev = Evidence(texts, gaps, [lines[i].indent > 0 for i in content], wrap_width(texts))
+    # Blank lines separate paragraphs unless they often cut a sentence in two (page breaks in PDF text).
+    cuts = [joiner(texts[k], texts[k + 1]) is not None for k, gap in enumerate(gaps) if gap]
+    ev.blank_separates = len(cuts) >= 2 and sum(cuts) <= 0.25 * len(cuts)
+    ev.numbered = sum(1 for t in texts if LABEL.match(t)) >= max(3, len(texts) // 3)
+    # First-line indents mark paragraphs when only some lines have them.
+    ev.indented_starts = 3 <= sum(ev.indents) <= 0.4 * len(texts)
+    return ev
 
 
 def wrap_width(texts: list[str]) -> float:
@@ -112,17 +143,23 @@ def joiner(prev: str, nxt: str) -> str | None:
     return None
 
 
-def breaks(prev: str, nxt: str, blank_gap: bool, width: float, blank_separates: bool, numbered: bool) -> bool:
-    """Whether a paragraph ends between two lines that could run on."""
-    if numbered:
-        return bool(LABEL.match(nxt)) or ends_sentence(prev) or not width and blank_gap
-    if blank_gap and blank_separates:
+def breaks(ev: Evidence, k: int) -> bool:
+    """Whether a paragraph ends between content lines ``k - 1`` and ``k`` (which could run on)."""
+    prev, nxt = ev.texts[k - 1], ev.texts[k]
+    if ev.numbered:
+        return bool(LABEL.match(nxt)) or ends_sentence(prev) or not ev.width and ev.gaps[k - 1]
+    if ev.gaps[k - 1] and ev.blank_separates:
         return True
-    if not width:
+    if not ev.width:
         return True
-    if SALUTATION.match(prev) and len(prev) < 0.7 * width:
+    if ev.indented_starts and ev.indents[k]:
         return True
-    if not ends_sentence(prev):
-        return False
+    if SALUTATION.match(prev) and len(prev) < 0.7 * ev.width:
+        return True
+    # A wrap is forced only when the next word does not fit; room left on the line means a paragraph
+    # ended there (or an introduction to a quotation set apart).
     first = FIRST_WORD.match(nxt)
-    return len(prev) + 1 + len(first.group() if first else "") <= width
+    room = ev.capacity(k - 1) - (len(prev) + 1 + len(first.group() if first else ""))
+    if ends_sentence(prev):
+        return room >= MARGIN
+    return room >= QUOTE_MARGIN and nxt[:1] in "\"“‘'"

@@ -121,3 +121,35 @@ def test_invisible_characters_nbsp_and_mojibake_are_cleaned_with_exact_offsets()
     assert doc[s:e] == "caf\u00c3\u00a9"
     s, e = paras[0].omap.span_to_doc(11, 22)
     assert doc[s:e] == "co\u200boperation"
+
+
+def test_first_line_indents_start_paragraphs_in_wrapped_text():
+    body = [
+        " Our delegation has followed the debate on reform with",
+        "care and with hope, and we share the view that the",
+        "Council must reflect the world as it is today.",
+        " We also support a stronger role for the Assembly",
+        "itself, which speaks for every Member State and which",
+        "must be able to act when the Council cannot agree on",
+        "a response to a crisis, as the past year has shown.",
+        " Finally, we thank the Secretary-General for his report",
+        "on the work of the Organization and for his tireless",
+        "efforts on behalf of peace in every region of the world.",
+    ]
+    paras = texts("\n".join(body) + "\n")
+    assert [p[:20] for p in paras] == ["Our delegation has f", "We also support a st", "Finally, we thank th"]
+
+
+def test_a_short_line_introducing_a_quotation_ends_a_paragraph_in_wrapped_text():
+    body = [
+        "In welcoming the Heads of State and Government to the",
+        "Conference, our President recalled the words of the",
+        "founders of this Organization and their hope for a world",
+        "free of war, and he stated that",
+        "\"No nation can prosper alone while its neighbours suffer",
+        "and while the seas that join us are neglected.\"",
+        "Those words still guide the policy of my Government in",
+        "every forum where the future of the oceans is discussed.",
+    ]
+    paras = texts("\n".join(body) + "\n")
+    assert [p[:20] for p in paras] == ["In welcoming the Hea", "\"No nation can prosp", "Those words still gu"]
