@@ -1,0 +1,154 @@
+"""Candidate passages for quote lookup, read from the index, and windows of consecutive passages.
+
+A ``Window`` joins one or more consecutive passages of a document (a paragraph break between different
+paragraphs, a space between the pieces of one) and folds the result for typography, keeping the way back
+from every folded character to its passage and to the original document's offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Optional
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from .index import Store
+from .offsets import OffsetMap
+from .typography import Folded, fold
+
+RANKING_TERMS = 16  # the rarest words of a quotation are enough to rank its sources first
+
+
+@dataclass
+class Window:
+    """Consecutive passages of one document: their joined text, folded, and the maps back."""
+
+    stored: list[dict[str, Any]]
+    text: str
+    starts: list[int]
+    folded: Folded
+    maps: list[OffsetMap] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, stored: list[dict[str, Any]]) -> "Window":
+        parts, starts, length = [], [], 0
+        for k, fields in enumerate(stored):
+            if k:
+                sep = " " if fields.get("para") == stored[k - 1].get("para") else "\n\n"
+                parts.append(sep)
+                length += len(sep)
+            starts.append(length)
+            parts.append(fields.get("text", ""))
+            length += len(parts[-1])
+        text = "".join(parts)
+        maps = [OffsetMap.decode(f.get("text", ""), f.get("offsets", [])) for f in stored]
+        return cls(stored, text, starts, fold(text), maps)
+
+    def passage_of(self, pos: int) -> int:
+        """Which passage holds position ``pos`` of the joined text."""
+        return max(bisect.bisect_right(self.starts, pos) - 1, 0)
+
+    def passage_at(self, folded_pos: int) -> int:
+        return self.passage_of(self.folded.src[folded_pos])
+
+    def para_at(self, folded_pos: int) -> Any:
+        return self.stored[self.passage_at(folded_pos)].get("para")
+
+    def doc_offset(self, pos: int) -> int:
+        """The original document's offset of joined-text position ``pos``."""
+        k = self.passage_of(pos)
+        local = min(pos - self.starts[k], max(len(self.maps[k].text) - 1, 0))
+        return self.maps[k].to_doc(local)
+
+
+def is_next(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether passage ``b`` directly follows ``a`` in the same document."""
+    if a.get("doc_id") != b.get("doc_id"):
+        return False
+    pa, pb, ka, kb = a.get("para", 0), b.get("para", 0), a.get("piece", 0) or 0, b.get("piece", 0) or 0
+    return (pb == pa and ka > 0 and kb == ka + 1) or (pb == pa + 1 and kb in (0, 1))
+
+
+class Sources:
+    """An open searcher over the index with caches of stored passages and folded windows."""
+
+    def __init__(self, store: Store) -> None:
+        # No length normalisation and an at-once saturating term frequency: a passage scores the summed
+        # rarity of the quotation's words it holds, however long it is.
+        self.searcher = store.ix.searcher(weighting=BM25F(B=0.0, K1=0.01))
+        self.reader = self.searcher.reader()
+        self._stored: dict[int, dict[str, Any]] = {}
+        self._windows: dict[tuple[int, ...], Window] = {}
+        self._orders: dict[str, list[int]] = {}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        if docnum not in self._stored:
+            if len(self._stored) > 20000:
+                self._stored.clear()
+            self._stored[docnum] = self.searcher.stored_fields(docnum)
+        return self._stored[docnum]
+
+    def window(self, docnums: list[int]) -> Window:
+        key = tuple(docnums)
+        if key not in self._windows:
+            if len(self._windows) > 2000:
+                self._windows.clear()
+            self._windows[key] = Window.build([self.stored(d) for d in docnums])
+        return self._windows[key]
+
+    def holding_all(self, terms: list[str], cap: int) -> list[int]:
+        """Passages whose text holds every one of ``terms`` (at most ``cap``, in index order)."""
+        if not terms or any(self.reader.doc_frequency("text", t) == 0 for t in terms):
+            return []
+        query = wq.And([wq.Term("text", t) for t in terms])
+        return list(islice(self.searcher.docs_for_query(query), cap))
+
+    def ranked(self, terms: list[str], limit: int) -> list[int]:
+        """The ``limit`` passages that rank best (BM25F) for the rarest of ``terms``."""
+        present = [(self.reader.doc_frequency("text", t), t) for t in terms]
+        rarest = [t for df, t in sorted(present) if df > 0][:RANKING_TERMS]
+        if not rarest:
+            return []
+        results = self.searcher.search(wq.Or([wq.Term("text", t) for t in rarest]), limit=limit)
+        return [hit.docnum for hit in results]
+
+    def neighbour(self, docnum: int, step: int) -> Optional[int]:
+        """The passage just after (``step=1``) or before (``-1``) in the same document, if any."""
+        here = self.stored(docnum)
+        other = docnum + step
+        if step < 0 and here.get("para") == 1 and not here.get("piece"):
+            return None
+        if self._adjacent(docnum, other):
+            return other
+        if self._adjacent(docnum, docnum - step) and not self._same_doc(docnum, other):
+            return None  # stored in reading order, and this is the document's first or last passage
+        # Passages are usually stored in reading order; when they are not, ask the index.
+        order = self._order(here["doc_id"])
+        i = order.index(docnum) + step if docnum in order else -1
+        return order[i] if 0 <= i < len(order) else None
+
+    def _live(self, docnum: int) -> bool:
+        return 0 <= docnum < self.reader.doc_count_all() and not self.reader.is_deleted(docnum)
+
+    def _same_doc(self, a: int, b: int) -> bool:
+        return self._live(b) and self.stored(a).get("doc_id") == self.stored(b).get("doc_id")
+
+    def _adjacent(self, docnum: int, other: int) -> bool:
+        """Whether ``other`` is the passage right before or after ``docnum`` (by docnum order)."""
+        if not self._live(other):
+            return False
+        first, second = sorted((docnum, other))
+        return is_next(self.stored(first), self.stored(second))
+
+    def _order(self, doc_id: str) -> list[int]:
+        if doc_id not in self._orders:
+            docnums = list(self.searcher.document_numbers(doc_id=doc_id))
+            key = {d: (self.stored(d).get("para", 0), self.stored(d).get("piece", 0) or 0) for d in docnums}
+            self._orders[doc_id] = sorted(docnums, key=key.__getitem__)
+        return self._orders[doc_id]
