@@ -33,6 +33,10 @@ class IndexLocked(SearchkitError):
     """Another process holds the index's write lock."""
 
 
+class IndexWriteError(SearchkitError):
+    """The index could not be written (disk full, permissions); it keeps its last commit."""
+
+
 class InputError(SearchkitError):
     """A path, file or line that cannot be used as input."""
 

@@ -1,58 +1,58 @@
-"""The Whoosh index on disk, and the manifest that records sources and document digests beside it.
+"""The index on disk: Whoosh commits pinned to one generation, each with its manifest.
 
-Every Whoosh commit is atomic (a new table of contents is written last); the manifest is replaced
-atomically right after each commit, so a crash between the two only makes the next run redo a batch.
+Crash safety rests on three rules. (1) A generation's manifest is synced before its Whoosh table of
+contents (TOC) is renamed into place, and an index opens only at a generation that has both, so passages
+and manifest never disagree. (2) The new segment files and the TOC are synced before the TOC counts, and the
+previous generation's files are kept, so when the newest commit is unreadable the index opens at the one
+before. (3) One process writes at a time, holding ``WriteLock`` for its whole run; it is an ``flock`` that
+the kernel drops when its holder dies, so a lock left by a killed run frees itself.
 """
 
 from __future__ import annotations
 
-import json
+import copy
 import os
-import tempfile
+import re
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterator, Optional
 
-from whoosh import index as windex
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.index import LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, FileIndex
+from whoosh.writing import SegmentWriter
 
 from .analysis import ANALYZER, ANALYZER_VERSION
-from .errors import IndexIncompatible, IndexLocked, IndexMissing
+from .errors import IndexIncompatible, IndexMissing, IndexWriteError
+from .lock import WriteLock
+from .manifest import (
+    TEMP_PREFIX, Manifest, fsync_dir, load_manifest, manifest_generations, manifest_path,
+    read_sources_leniently, save_manifest, write_atomic,
+)
 from .segment import Passage
 
-FORMAT_VERSION = 2
-MANIFEST = "searchkit.json"
+# Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
+# written with another version says "rebuild needed" instead of failing strangely.
+FORMAT_VERSION = 3
 INDEX_NAME = "searchkit"
 REBUILD = "rebuild needed: searchkit index --rebuild"
-LOCK_TIMEOUT = 10.0
+TOC_PATTERN = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
+TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\.")
+SEGMENT_PATTERN = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
+ARTIFACT = "artifact.{}.json"
+LIMIT_MB = 128  # Whoosh's posting pool spills to disk beyond this
 
 
 def make_schema() -> Schema:
     text = dict(analyzer=ANALYZER, stored=True, phrase=True)
     return Schema(
-        passage_id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
-        para=NUMERIC(stored=True),
-        piece=STORED,
-        para_label=STORED,
-        path=STORED,
-        kind=ID(stored=True),
-        title=TEXT(**text),
-        text=TEXT(**text),
-        date=ID(stored=True),
-        date_inferred=STORED,
-        year=NUMERIC(stored=True),
-        source=TEXT(**text),
-        place=STORED,
-        country=ID(stored=True),
-        speaker=TEXT(**text),
-        url=STORED,
-        char_start=STORED,
-        char_end=STORED,
-        offsets=STORED,
+        passage_id=ID(stored=True, unique=True), doc_id=ID(stored=True), para=NUMERIC(stored=True),
+        piece=STORED, para_label=STORED, path=STORED, kind=ID(stored=True), title=TEXT(**text),
+        text=TEXT(**text), date=ID(stored=True), date_inferred=STORED, year=NUMERIC(stored=True),
+        source=TEXT(**text), place=STORED, country=ID(stored=True), speaker=TEXT(**text), url=STORED,
+        char_start=STORED, char_end=STORED, offsets=STORED,
     )
 
 
@@ -68,100 +68,341 @@ def passage_fields(p: Passage) -> dict[str, Any]:
 
 
 @dataclass
-class Manifest:
-    """What the index holds, by document: digest, file, root; and the sources it was built from."""
+class Analyzed:
+    """A passage analyzed for one schema: stored values, and per indexed field its postings and length.
 
-    sources: list[str] = field(default_factory=list)
-    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    last_update: str = ""
-    format: int = FORMAT_VERSION
-    analyzer: int = ANALYZER_VERSION
+    Analysis is most of indexing's cost; done apart from the writer it can run in worker processes.
+    """
 
-    @classmethod
-    def load(cls, directory: Path) -> "Manifest":
-        path = directory / MANIFEST
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise IndexIncompatible(f"{directory} has no {MANIFEST}; {REBUILD}") from None
-        except (OSError, ValueError) as exc:
-            raise IndexIncompatible(f"{path} is unreadable ({exc}); {REBUILD}") from None
-        if data.get("format") != FORMAT_VERSION or data.get("analyzer") != ANALYZER_VERSION:
-            raise IndexIncompatible(f"{directory} was written by another searchkit version; {REBUILD}")
-        return cls(**{k: data[k] for k in ("sources", "docs", "last_update", "format", "analyzer") if k in data})
+    stored: dict[str, Any]
+    postings: list[tuple[str, list[tuple[bytes, int, float, bytes]], int]]
 
-    def save(self, directory: Path) -> None:
-        self.last_update = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(self.__dict__, out, ensure_ascii=False)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, directory / MANIFEST)
+
+def analyze(schema: Schema, passage: Passage) -> Analyzed:
+    """What ``SegmentWriter.add_document`` would compute for ``passage``, as plain picklable data."""
+    fields = passage_fields(passage)
+    stored, postings = {}, []
+    for name, value in sorted(fields.items()):
+        field = schema[name]
+        if field.indexed:
+            items = list(field.index(value))
+            length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
+            postings.append((name, items, length))
+        stored[name] = value if field.stored else None
+    return Analyzed(stored, postings)
+
+
+class PinnedIndex(FileIndex):
+    """A Whoosh index fixed at one generation: every reader and writer sees that commit, not a newer one."""
+
+    def __init__(self, storage: FileStorage, toc: TOC) -> None:
+        self.storage, self.indexname, self._schema, self._toc = storage, INDEX_NAME, None, toc
+
+    def _read_toc(self) -> TOC:
+        # A fresh copy of the segment list: writers record deletions on these objects.
+        toc = self._toc
+        return TOC(toc.schema, copy.deepcopy(toc.segments), toc.generation, toc.version, toc.release)
+
+    def latest_generation(self) -> int:
+        return self._toc.generation
+
+
+class Writer(SegmentWriter):
+    """Adds pre-analyzed passages; commits with synced files and keeps the previous generation."""
+
+    def __init__(self, ix: PinnedIndex) -> None:
+        super().__init__(ix, _lk=False, limitmb=LIMIT_MB)  # the Store holds the lock for the whole run
+        self.previous = {s.segment_id() for s in self.segments}
+        self.committed: Optional[TOC] = None
+
+    def add_analyzed(self, doc: Analyzed) -> None:
+        """``add_document`` for a passage analyzed elsewhere (same postings, stored values and lengths)."""
+        self._check_state()
+        docnum, pdw, add_post = self.docnum, self.perdocwriter, self.pool.add
+        lengths = {}
+        for name, items, length in doc.postings:
+            lengths[name] = length
+            for tbytes, _, weight, vbytes in items:
+                add_post((name, tbytes, docnum, weight, vbytes))
+        pdw.start_doc(docnum)
+        for name, value in doc.stored.items():
+            field = self.schema[name]
+            pdw.add_field(name, field, value, lengths.get(name, 0))
+            if field.column_type and value is not None:
+                pdw.add_column_value(name, field.column_type, field.to_column_value(value))
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _commit_toc(self, segments: list) -> None:
+        directory = Path(self.storage.folder)
+        current = {s.segment_id() for s in segments}
+        sync_files(directory, lambda name: segment_id(name) in current - self.previous)
+        toc = TOC(self.schema, segments, self.generation)
+        toc.write(self.storage, self.indexname)
+        sync_files(directory, lambda name: name == f"_{INDEX_NAME}_{self.generation}.toc")
+        fsync_dir(directory)
+        self.committed = toc
+        clean(directory, {self.generation, self.generation - 1}, current | self.previous)
+
+
+def segment_id(name: str) -> Optional[str]:
+    match = SEGMENT_PATTERN.match(name)
+    return match.group(1) if match else None
+
+
+def toc_generations(directory: Path) -> list[int]:
+    found = (TOC_PATTERN.match(name) for name in os.listdir(directory))
+    return sorted((int(m.group(1)) for m in found if m), reverse=True)
+
+
+def sync_files(directory: Path, wanted: Callable[[str], bool]) -> None:
+    for name in os.listdir(directory):
+        if wanted(name):
+            fd = os.open(directory / name, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def clean(directory: Path, generations: set[int], segments: set[str]) -> None:
+    """Delete what no kept generation uses: old TOCs and manifests, unused segments, interrupted temp files."""
+    for name in os.listdir(directory):
+        toc, manifest = TOC_PATTERN.match(name), re.match(r"^searchkit\.(\d+)\.json$", name)
+        seg = segment_id(name)
+        stale = (
+            (toc is not None and int(toc.group(1)) not in generations)
+            or (manifest is not None and int(manifest.group(1)) not in generations)
+            or (seg is not None and seg not in segments)
+            or TOC_TEMP.match(name) is not None
+            or name.startswith(TEMP_PREFIX)
+        )
+        if stale:
+            try:
+                (directory / name).unlink()
+            except OSError:
+                pass  # still open elsewhere (Windows) or already gone: a later commit retries
+
+
+def is_index(directory: Path) -> bool:
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False
+    return any(TOC_PATTERN.match(n) or n == "searchkit.json" or n.startswith("searchkit.") for n in names)
 
 
 class Store:
-    """An open index directory: the Whoosh index and its manifest."""
+    """An open index directory at one generation: the Whoosh index (``ix``) and its manifest.
 
-    def __init__(self, directory: Path, ix: Any, manifest: Manifest) -> None:
-        self.directory = directory
-        self.ix = ix
-        self.manifest = manifest
+    ``notes`` collects what a user should hear about opening it (e.g. a fallback to an older commit).
+    """
+
+    def __init__(self, directory: Path, ix: PinnedIndex, manifest: Manifest, lock: Optional[WriteLock] = None,
+                 notes: Optional[list[str]] = None) -> None:
+        self.directory, self.ix, self.manifest, self.lock = directory, ix, manifest, lock
+        self.notes = notes or []
+
+    @property
+    def generation(self) -> int:
+        return self.ix.latest_generation()
 
     @classmethod
     def open(cls, directory: Path) -> "Store":
-        if not windex.exists_in(str(directory), indexname=INDEX_NAME):
+        """The newest readable commit (read only; never waits for a running index run)."""
+        if not is_index(directory) or not toc_generations(directory):
             raise IndexMissing(f"no index at {directory}; build one with: searchkit index PATH")
-        manifest = Manifest.load(directory)
-        return cls(directory, open_with_retry(directory), manifest)
+        for attempt in range(3):
+            try:
+                return cls._open_newest(directory)
+            except _Raced:  # a writer cleaned up between our listing and our reading: look again
+                time.sleep(0.05 * (attempt + 1))
+        return cls._open_newest(directory, last_try=True)
 
     @classmethod
-    def create(cls, directory: Path) -> "Store":
+    def _open_newest(cls, directory: Path, last_try: bool = False) -> "Store":
+        if not manifest_generations(directory):
+            raise IndexIncompatible(f"{directory} was written by an older searchkit; {REBUILD}")
+        problems: list[BaseException] = []
+        for gen in toc_generations(directory):
+            try:
+                manifest, toc = open_generation(directory, gen)
+            except IndexIncompatible:
+                raise
+            except Exception as exc:  # any damage: a torn TOC, a missing manifest, a truncated segment
+                problems.append(exc)
+                continue
+            notes = [f"the newest commit is unreadable ({describe(problems[0])}); using commit {gen}"] if problems else []
+            return cls(directory, PinnedIndex(FileStorage(str(directory)), toc), manifest, notes=notes)
+        if problems and isinstance(problems[0], FileNotFoundError) and not last_try:
+            raise _Raced()
+        detail = describe(problems[0]) if problems else "no commit found"
+        raise IndexIncompatible(f"{directory} cannot be opened ({detail}); {REBUILD}")
+
+    @classmethod
+    @contextmanager
+    def writing(cls, directory: Path, rebuild: bool = False, timeout: Optional[float] = None,
+                on_wait: Optional[Callable[[str], None]] = None) -> Iterator["Store"]:
+        """The index opened for writing (created when missing), locked until the block ends."""
+        check_target(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        ix = windex.create_in(str(directory), make_schema(), indexname=INDEX_NAME)
-        manifest = Manifest()
-        manifest.save(directory)
-        return cls(directory, ix, manifest)
+        lock = WriteLock(directory)
+        lock.acquire(timeout=timeout, on_wait=on_wait)
+        try:
+            if rebuild or not toc_generations(directory):
+                store = cls.fresh(directory, keep_sources=rebuild)
+            else:
+                store = cls._open_newest(directory, last_try=True)
+                store.discard_newer()
+            store.lock = lock
+            yield store
+        finally:
+            lock.release()
 
     @classmethod
-    def open_or_create(cls, directory: Path, rebuild: bool = False) -> "Store":
-        if rebuild or not windex.exists_in(str(directory), indexname=INDEX_NAME):
-            return cls.create(directory)
-        return cls.open(directory)
+    def fresh(cls, directory: Path, keep_sources: bool) -> "Store":
+        """Commit an empty index over whatever is there (call with the lock held)."""
+        gens = toc_generations(directory) + manifest_generations(directory)
+        gen = max(gens) + 1 if gens else 0
+        manifest = Manifest(sources=read_sources_leniently(directory) if keep_sources else [],
+                            format=FORMAT_VERSION, analyzer=ANALYZER_VERSION)
+        save_manifest(directory, gen, manifest)
+        toc = TOC(make_schema(), [], gen)
+        toc.write(FileStorage(str(directory)), INDEX_NAME)
+        sync_files(directory, lambda name: name == f"_{INDEX_NAME}_{gen}.toc")
+        fsync_dir(directory)
+        clean(directory, {gen}, set())
+        (directory / "searchkit.json").unlink(missing_ok=True)  # a format-1 manifest
+        for artifact in directory.glob(ARTIFACT.format("*")):
+            artifact.unlink()
+        return cls(directory, PinnedIndex(FileStorage(str(directory)), toc), manifest)
 
-    def commit(self, delete_ids: Iterable[str], passages: Iterable[Passage]) -> None:
-        """Replace the given documents' passages in one atomic commit, then save the manifest."""
-        try:
-            writer = self.ix.writer(timeout=LOCK_TIMEOUT, delay=0.25, limitmb=128)
-        except LockError:
-            raise IndexLocked(
-                f"{self.directory} is locked by another index run; wait for it to finish and try again"
-            ) from None
-        try:
-            for doc_id in delete_ids:
-                writer.delete_by_term("doc_id", doc_id)
-            for passage in passages:
-                writer.add_document(**passage_fields(passage))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        self.manifest.save(self.directory)
+    def discard_newer(self) -> None:
+        """Remove commits newer than the one opened (unreadable ones), so the next commit can take their place."""
+        for gen in toc_generations(self.directory):
+            if gen > self.generation:
+                (self.directory / f"_{INDEX_NAME}_{gen}.toc").unlink(missing_ok=True)
+        for gen in manifest_generations(self.directory):
+            if gen > self.generation:
+                manifest_path(self.directory, gen).unlink(missing_ok=True)
+
+    def begin(self) -> "Batch":
+        if self.lock is None:
+            raise RuntimeError("Store.begin() needs a store opened with Store.writing()")
+        return Batch(self)
 
     def passage_count(self) -> int:
         return self.ix.doc_count()
 
     def size_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.directory.iterdir() if f.is_file())
+        return sum(f.stat().st_size for f in self.directory.rglob("*") if f.is_file())
 
+    def read_artifact(self, name: str) -> Optional[Any]:
+        """A named JSON artifact of this index (e.g. trained sentence-splitter parameters), or None."""
+        import json
 
-def open_with_retry(directory: Path, attempts: int = 3) -> Any:
-    """Open the index; a reader racing another process's commit can miss a file once, so retry."""
-    for attempt in range(attempts):
         try:
-            return windex.open_dir(str(directory), indexname=INDEX_NAME)
-        except (OSError, windex.EmptyIndexError) as exc:
-            if attempt == attempts - 1:
-                raise IndexIncompatible(f"{directory} cannot be opened ({exc}); {REBUILD}") from None
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
+            return json.loads((self.directory / ARTIFACT.format(name)).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def write_artifact(self, name: str, data: Any) -> None:
+        """Save a named JSON artifact atomically; ``--rebuild`` deletes every artifact."""
+        import json
+
+        write_atomic(self.directory / ARTIFACT.format(name), json.dumps(data, ensure_ascii=False))
+
+
+class Batch:
+    """Whole documents going into one atomic commit (one Whoosh writer)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.writer = Writer(store.ix)
+        self.documents = 0
+
+    def remove(self, doc_id: str) -> None:
+        self.writer.delete_by_term("doc_id", doc_id)
+
+    def add(self, passages: list[Analyzed]) -> None:
+        for passage in passages:
+            self.writer.add_analyzed(passage)
+        self.documents += 1
+
+    def commit(self, manifest: Manifest, merge: bool = True) -> None:
+        """Save ``manifest`` as the next generation's, then commit; the store moves to that generation."""
+        writer = self.writer
+        try:
+            save_manifest(self.store.directory, writer.generation, manifest)
+            writer.commit(merge=merge)
+        except OSError as exc:
+            self.cancel()
+            raise IndexWriteError(
+                f"cannot write to {self.store.directory} ({exc.strerror or exc}); the index keeps its last "
+                "commit: free some space or fix permissions, then run searchkit index again"
+            ) from None
+        except BaseException:
+            self.cancel()
+            raise
+        assert writer.committed is not None
+        self.store.ix = PinnedIndex(self.store.ix.storage, writer.committed)
+        self.store.manifest = manifest
+
+    def cancel(self) -> None:
+        if not self.writer.is_closed:
+            try:
+                self.writer.cancel()
+            except Exception:
+                pass  # cancelling after a failed write: whatever is left, the next commit cleans up
+
+
+def open_generation(directory: Path, gen: int) -> tuple[Manifest, TOC]:
+    """Manifest and TOC of one commit, after checking versions and that its segments open."""
+    try:
+        manifest = load_manifest(directory, gen)
+    except ValueError as exc:
+        raise ValueError(f"manifest unreadable: {exc}") from None
+    if manifest.format != FORMAT_VERSION or manifest.analyzer != ANALYZER_VERSION:
+        raise IndexIncompatible(f"{directory} was written by another searchkit version; {REBUILD}")
+    storage = FileStorage(str(directory))
+    toc = read_toc(storage, gen)
+    FileIndex._reader(storage, toc.schema, toc.segments, gen).close()
+    return manifest, toc
+
+
+def read_toc(storage: FileStorage, gen: int) -> TOC:
+    """``TOC.read``, closing the file also when the TOC is damaged (Whoosh leaves it open then)."""
+    opened: list[Any] = []
+
+    class Tracking:
+        def open_file(self, name: str, **kwargs: Any) -> Any:
+            opened.append(storage.open_file(name, **kwargs))
+            return opened[-1]
+
+    try:
+        return TOC.read(Tracking(), INDEX_NAME, gen)
+    finally:
+        for stream in opened:
+            if not stream.is_closed:
+                stream.close()
+
+
+def describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {Path(exc.filename).name if exc.filename else ''}".rstrip(": ")
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def check_target(directory: Path) -> None:
+    """Refuse to turn a folder of other files into an index (a mistyped --index)."""
+    if directory.exists() and not directory.is_dir():
+        raise IndexMissing(f"{directory} is a file, not an index folder; give --index a folder")
+    if directory.is_dir() and not is_index(directory) and any(directory.iterdir()):
+        raise IndexMissing(
+            f"{directory} holds other files and no searchkit index; give --index a new or empty folder"
+        )
+
+
+class _Raced(Exception):
+    """Every commit vanished while being opened: a concurrent writer moved on."""

@@ -1,24 +1,39 @@
-"""Indexing a set of roots: ingest → segment → commit, only for documents that are new or changed.
+"""An index run: bring the index up to date with its sources, processing only what changed.
 
-Documents are committed in batches of whole documents, so an interrupted run leaves the index at its
-last commit and the next run carries on from there.
+Documents go into batches of whole documents, each one atomic commit with the manifest that describes it,
+so an interrupted run leaves the index at its last commit and the next run carries on from there. A file's
+record (size, mtime, the ids it holds) is only updated once all its documents are in the batch, so a file
+half-done at a crash is read again next time.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
-from typing import Callable, Iterator, Optional
+from datetime import datetime, timezone
+from typing import Callable, Iterator, Optional, Union
 
-from .errors import InputError
-from .index import Store
-from .ingest import Document, Skipped, find_files, read_file
-from .segment import Passage, segment
+from .index import Batch, Store
+from .ingest import Skipped, safe_name, shown
+from .manifest import DocRecord, Manifest
+from .scan import Scope, check_paths, in_scopes, list_files, new_file_record, plan, stat_record, text_doc_id
+from .scan import unchanged as looks_unchanged
+from .workers import DocResult, FileResult, Task, process, run_ordered
 
-BATCH_DOCS = 500
+__all__ = ["IndexReport", "run_index", "check_paths", "forget_source"]
+
 Warn = Callable[[str], None]
+Progress = Callable[[int, int], None]
+
+
+def batch_limits() -> tuple[int, int]:
+    """Documents and text bytes per commit: ``$SEARCHKIT_BATCH_DOCS`` (default 500), 16 MB."""
+    try:
+        docs = max(1, int(os.environ.get("SEARCHKIT_BATCH_DOCS", "500")))
+    except ValueError:
+        docs = 500
+    return docs, 16 * 2**20
 
 
 @dataclass
@@ -32,94 +47,212 @@ class IndexReport:
     passages: int = 0
     seconds: float = 0.0
     failed: int = field(default=0, repr=False)  # inputs that could not be read (not empty ones)
+    commits: int = field(default=0, repr=False)
 
 
-def default_roots() -> list[Path]:
-    """``./seeds`` in a checkout, else the copy of the seeds shipped inside the package."""
-    local = Path("seeds")
-    if local.is_dir():
-        return [local]
-    return [Path(str(resources.files("searchkit") / "seeds"))]
+class Run:
+    def __init__(self, store: Store, prune: bool, jobs: int, warn: Warn, progress: Optional[Progress]) -> None:
+        self.store, self.prune, self.jobs, self.warn, self.progress = store, prune, jobs, warn, progress
+        self.new: Manifest = store.manifest.copy()  # saved only with the commit whose changes it records
+        self.report = IndexReport()
+        self.claimed: dict[str, str] = {}  # doc_id -> "path:line" where this run found it
+        self.taken: dict[str, str] = {}  # .txt doc ids handed out this run -> path
+        self.seen: set[str] = set()  # files found (read or trusted unchanged)
+        self.kept_files: set[str] = set()  # files that could not be read: their documents stay
+        self.batch: Optional[Batch] = None
+        self.batch_bytes = 0
+        self.dirty = False
+        self.changed = False
+        self.scopes: list[Scope] = []
 
+    def run(self, paths: list[str]) -> IndexReport:
+        started = time.perf_counter()
+        before = list(self.new.sources)
+        self.scopes = [s for s in plan(self.new, paths) if self.present(s)]
+        self.dirty = self.new.sources != before
+        try:
+            files = list(self.files(self.scopes))
+            for done, result in enumerate(run_ordered(files, self.jobs, process, self.trusted), start=1):
+                self.take(result)
+                if self.progress:
+                    self.progress(done, len(files))
+            self.finish(self.scopes)
+        except BaseException:
+            if self.batch is not None:
+                self.batch.cancel()  # its documents were never committed: the index keeps its last commit
+            raise
+        self.report.documents = len(self.new.docs)
+        self.report.passages = self.store.passage_count()
+        self.report.seconds = round(time.perf_counter() - started, 3)
+        return self.report
 
-def check_paths(paths: list[str]) -> None:
-    """Fail before anything is written when a given path does not exist."""
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        raise InputError(f"{missing[0]}: no such file or folder; check the path and try again")
+    def present(self, scope: Scope) -> bool:
+        if os.path.lexists(scope.path):
+            return True
+        held = sum(1 for r in self.new.docs.values() if in_scopes(r.path, [scope]))
+        self.warn(f"source {shown(scope.path)} is missing; its {held} documents are kept "
+                  f"(searchkit sources --forget {shown(scope.path)} drops them)")
+        return False
 
-
-def resolve_roots(store: Store, paths: list[str]) -> list[Path]:
-    if not paths:
-        recorded = [Path(s) for s in store.manifest.sources]
-        return recorded or default_roots()
-    check_paths(paths)
-    return [Path(p) for p in paths]
-
-
-def doc_id_for(store: Store, root: Path, path: Path) -> str:
-    """The path relative to its root; prefixed by the root's name if another root holds that path."""
-    rel = path.name if root.is_file() else path.relative_to(root).as_posix()
-    held = store.manifest.docs.get(rel)
-    if held is not None and held.get("root") != str(root):
-        return f"{root.name}/{rel}"
-    return rel
-
-
-def scan(store: Store, root: Path, report: IndexReport, warn: Warn) -> Iterator[Document]:
-    for path in find_files(root):
-        for item in read_file(path, doc_id_for(store, root, path.absolute())):
+    def files(self, scopes: list[Scope]) -> Iterator[Union[Task, FileResult]]:
+        for item in list_files(scopes):
             if isinstance(item, Skipped):
-                report.skipped += 1
-                report.failed += 0 if item.empty else 1
-                warn(f"skipped {item.where}: {item.reason}")
+                self.skip(item, failed=True)
                 continue
-            if item.encoding != "utf-8":
-                warn(f"{item.path}: not UTF-8, read as {item.encoding}")
-            yield item
+            path, scope = item
+            self.seen.add(path)
+            if path.lower().endswith(".jsonl"):
+                doc_id = ""
+            else:
+                doc_id = text_doc_id(self.new, self.taken, scope, path)
+                self.taken[doc_id] = path
+            yield Task(path, doc_id, self.known(path))
+
+    def known(self, path: str) -> dict[str, str]:
+        record = self.new.files.get(path)
+        docs = self.new.docs
+        ids = record.docs if record else []
+        return {d: docs[d].digest for d in ids if d in docs and docs[d].path == path}
+
+    def trusted(self, task: Task) -> Optional[FileResult]:
+        """The result of a file whose size and mtime say it is unchanged, without reading it."""
+        st = stat_record(task.path)
+        if not looks_unchanged(self.new.files.get(task.path), st):
+            return None
+        result = FileResult(task.path, st, self.new.files[task.path].checked)
+        result.docs = [DocResult(d, digest, self.new.docs[d].line, "utf-8", None) for d, digest in task.known.items()]
+        return result
+
+    def take(self, result: FileResult) -> None:
+        for skipped in result.skipped:
+            self.skip(skipped, failed=not skipped.empty)
+        whole = [s for s in result.skipped if s.where == result.path]
+        if whole and not whole[0].empty:
+            self.keep(result.path)  # unreadable, binary, too large: what was indexed from it stays
+            return
+        encodings = {d.encoding for d in result.docs} - {"utf-8"}
+        if encodings:
+            self.warn(f"{shown(result.path)}: not UTF-8, read as {', '.join(sorted(encodings))}")
+        ids = [doc_id for doc_id in (self.take_doc(result.path, d) for d in result.docs) if doc_id]
+        if result.stat is not None:
+            record = new_file_record(result.stat, result.checked, ids)
+            if self.new.files.get(result.path) != record:
+                self.new.files[result.path] = record
+                self.dirty = True
+
+    def keep(self, path: str) -> None:
+        self.kept_files.add(path)
+        record = self.new.files.get(path)
+        for doc_id in record.docs if record else []:
+            self.claimed.setdefault(doc_id, path)
+
+    def take_doc(self, path: str, doc: DocResult) -> Optional[str]:
+        where = f"{path}:{doc.line}" if doc.line else path
+        holder = self.holder(doc.doc_id)
+        if holder is not None:
+            self.warn(f"{shown(where)}: id {doc.doc_id!r} is also at {shown(holder)}; the first one is kept")
+            self.report.skipped += 1
+            return None
+        self.claimed[doc.doc_id] = where
+        old = self.new.docs.get(doc.doc_id)
+        if doc.passages is None:
+            assert old is not None and old.digest == doc.digest
+            self.report.unchanged += 1
+            if old.line != doc.line:
+                old.line, self.dirty = doc.line, True
+            return doc.doc_id
+        self.put(doc.doc_id, old is not None, doc.passages, doc.text_bytes)
+        self.new.docs[doc.doc_id] = DocRecord(path=path, digest=doc.digest, passages=len(doc.passages),
+                                              line=doc.line)
+        if old is None:
+            self.report.added += 1
+        else:
+            self.report.updated += 1
+        self.flush_if_full()
+        return doc.doc_id
+
+    def holder(self, doc_id: str) -> Optional[str]:
+        """Where another document with this id is kept: found earlier in this run, or in an unscanned file."""
+        if doc_id in self.claimed:
+            return self.claimed[doc_id]
+        record = self.new.docs.get(doc_id)
+        if record and not in_scopes(record.path, self.scopes) and os.path.exists(record.path):
+            return record.path
+        return None
+
+    def put(self, doc_id: str, replace: bool, passages: list, text_bytes: int) -> None:
+        if self.batch is None:
+            self.batch = self.store.begin()
+        if replace:
+            self.batch.remove(doc_id)
+        self.batch.add(passages)
+        self.batch_bytes += text_bytes
+        self.changed = self.dirty = True
+
+    def flush_if_full(self) -> None:
+        docs, size = batch_limits()
+        if self.batch is not None and (self.batch.documents >= docs or self.batch_bytes >= size):
+            self.commit()
+
+    def commit(self) -> None:
+        batch = self.batch or self.store.begin()
+        if self.changed:
+            self.new.last_update = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        batch.commit(self.new, merge=self.changed)
+        self.new = self.new.copy()
+        self.batch, self.batch_bytes, self.dirty, self.changed = None, 0, False, False
+        self.report.commits += 1
+
+    def finish(self, scopes: list[Scope]) -> None:
+        """Remove documents gone from the scanned scopes (files gone only with ``--prune``); last commit."""
+        for doc_id, record in list(self.new.docs.items()):
+            if doc_id in self.claimed or not in_scopes(record.path, scopes):
+                continue
+            if record.path in self.seen or self.prune:
+                self.remove(doc_id)
+        for path in [p for p in self.new.files if p not in self.seen and in_scopes(p, scopes)]:
+            if self.prune:
+                del self.new.files[path]
+                self.dirty = True
+        if self.dirty or self.batch is not None:
+            self.commit()
+
+    def remove(self, doc_id: str) -> None:
+        if self.batch is None:
+            self.batch = self.store.begin()
+        self.batch.remove(doc_id)
+        del self.new.docs[doc_id]
+        self.report.removed += 1
+        self.changed = self.dirty = True
+
+    def skip(self, item: Skipped, failed: bool) -> None:
+        self.report.skipped += 1
+        self.report.failed += int(failed)
+        self.warn(f"skipped {shown(item.where)}: {item.reason}")
 
 
-def run_index(store: Store, paths: list[str], prune: bool = True, warn: Optional[Warn] = None) -> IndexReport:
+def run_index(store: Store, paths: list[str], prune: bool = True, jobs: int = 1, warn: Optional[Warn] = None,
+              progress: Optional[Progress] = None) -> IndexReport:
     """Bring the index up to date with ``paths`` (or the recorded sources) and report what changed."""
-    warn = warn or (lambda message: None)
-    started = time.perf_counter()
-    report = IndexReport()
-    roots = [root.absolute() for root in resolve_roots(store, paths)]
-    docs = store.manifest.docs
-    seen: dict[str, str] = {}
-    batch: dict[str, list[Passage]] = {}
-    for root in roots:
-        if str(root) not in store.manifest.sources:
-            store.manifest.sources.append(str(root))
-        for doc in scan(store, root, report, warn):
-            where = f"{doc.path}:{doc.line}" if doc.line else doc.path
-            if doc.doc_id in seen:
-                warn(f"{where}: id {doc.doc_id!r} also at {seen[doc.doc_id]}; the later one is kept")
-            seen[doc.doc_id] = where
-            held = docs.get(doc.doc_id)
-            if held is not None and held["digest"] == doc.digest and doc.doc_id not in batch:
-                report.unchanged += 1
-                continue
-            if held is None and doc.doc_id not in batch:
-                report.added += 1
-            elif doc.doc_id not in batch:
-                report.updated += 1
-            batch[doc.doc_id] = segment(doc)
-            docs[doc.doc_id] = {"digest": doc.digest, "path": doc.path, "root": str(root)}
-            if len(batch) >= BATCH_DOCS:
-                flush(store, batch)
-    gone = [d for d, rec in docs.items() if prune and d not in seen and Path(rec["root"]) in roots]
-    for doc_id in gone:
-        del docs[doc_id]
-    report.removed = len(gone)
-    flush(store, batch, gone)
-    report.documents = len(docs)
-    report.passages = store.passage_count()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
+    return Run(store, prune, jobs, warn or (lambda message: None), progress).run(list(paths))
 
 
-def flush(store: Store, batch: dict[str, list[Passage]], gone: Optional[list[str]] = None) -> None:
-    if batch or gone:
-        store.commit(list(batch) + list(gone or []), (p for ps in batch.values() for p in ps))
-    batch.clear()
+def forget_source(store: Store, source: str) -> int:
+    """Drop a recorded source and its documents in one commit; the number of documents removed."""
+    from .scan import absolute
+
+    path = absolute(source)
+    if path not in store.manifest.sources:
+        from .errors import InputError
+
+        listed = ", ".join(safe_name(s) for s in store.manifest.sources) or "none"
+        raise InputError(f"{source} is not a recorded source (recorded: {listed}); see: searchkit sources")
+    run = Run(store, prune=True, jobs=1, warn=lambda message: None, progress=None)
+    run.new.sources.remove(path)
+    scope = [Scope(path, path)]
+    for doc_id in [d for d, r in run.new.docs.items() if in_scopes(r.path, scope)]:
+        run.remove(doc_id)
+    for file in [f for f in run.new.files if in_scopes(f, scope)]:
+        del run.new.files[file]
+    run.commit()
+    return run.report.removed

@@ -1,20 +1,26 @@
 """Reading inputs: .txt files and .jsonl files (one document a line), from files or folders.
 
-Yields ``Document`` objects and ``Skipped`` notices; a bad file or line never stops a run.
+Yields ``Document`` objects and ``Skipped`` notices; a bad file or line never stops a run: binary and
+empty files, undecodable text (read in a legacy encoding, and said), broken JSONL lines, unreadable files,
+special files, symlink loops and oversized documents are each one notice.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Union
+from typing import BinaryIO, Iterator, Union
 
 SUFFIXES = (".txt", ".jsonl")
 META_FIELDS = ("title", "date", "source", "url", "speaker", "country", "lang")
-LEGACY_ENCODING = "cp1252"
+LEGACY_ENCODINGS = ("cp1252", "latin-1")  # latin-1 decodes anything: the last resort
+MAX_DOC_BYTES = 8 * 1024 * 1024  # one document (a .txt file or a JSONL line); UN speeches are ~20 KB
+BINARY_SNIFF = 8192
 
 
 @dataclass
@@ -32,7 +38,7 @@ class Document:
     def __post_init__(self) -> None:
         if not self.digest:
             payload = json.dumps([self.text, self.meta], sort_keys=True, ensure_ascii=False)
-            self.digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()
+            self.digest = hashlib.sha1(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -47,61 +53,211 @@ class Skipped:
 Item = Union[Document, Skipped]
 
 
-def find_files(root: Path) -> Iterator[Path]:
-    """Every .txt and .jsonl file below ``root`` (or ``root`` itself), in a stable order."""
-    if root.is_file():
+def safe_name(path: str) -> str:
+    """``path`` as stored and shown: bytes that are not UTF-8 become ``\\xNN`` (everything else is kept).
+
+    >>> safe_name(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def shown(path: object) -> str:
+    """A name for a one-line message: control characters (a newline in a file name) escaped.
+
+    >>> shown("odd\\nname.txt")
+    'odd\\\\nname.txt'
+    """
+    text = safe_name(str(path))
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def is_input(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES) and not name.startswith(".")
+
+
+def walk(root: Path) -> Iterator[Union[Path, Skipped]]:
+    """Every .txt and .jsonl file below ``root`` (or ``root`` itself), sorted.
+
+    A symlinked folder is followed when it leads out of ``root`` (once per target); one leading back
+    inside is left to the walk of its real path, and one leading to a folder above it (a loop) is reported.
+    """
+    if not root.is_dir():
         yield root
         return
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    root_real, followed = os.path.realpath(root), set()
+    problems: list[Skipped] = []
+
+    def onerror(exc: OSError) -> None:
+        problems.append(Skipped(str(exc.filename), f"cannot be listed ({exc.strerror}); check its permissions"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=True):
+        yield from problems
+        problems.clear()
+        kept = []
+        for name in sorted(d for d in dirnames if not d.startswith(".")):
+            sub = os.path.join(dirpath, name)
+            if not os.path.islink(sub):
+                kept.append(name)
+                continue
+            try:
+                target = os.path.realpath(sub, strict=True)
+            except OSError as exc:
+                yield Skipped(sub, link_problem(exc))
+                continue
+            if within(os.path.realpath(dirpath), target):
+                yield Skipped(sub, "is a symlink loop (it leads to a folder above it); not followed")
+            elif target in followed:
+                yield Skipped(sub, "leads to a folder already indexed through another link; not followed")
+            elif not within(target, root_real):
+                followed.add(target)
+                kept.append(name)
+        dirnames[:] = kept
         for name in sorted(filenames):
-            if name.endswith(SUFFIXES) and not name.startswith("."):
+            if is_input(name):
                 yield Path(dirpath) / name
+    yield from problems
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (a BOM is dropped), else the common Western legacy encoding."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode(LEGACY_ENCODING, errors="replace"), LEGACY_ENCODING
+def within(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or inside it (both real paths).
+
+    >>> within("/a/b/c", "/a/b"), within("/a/bc", "/a/b")
+    (True, False)
+    """
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def link_problem(exc: OSError) -> str:
+    if exc.errno == 40:  # ELOOP
+        return "is a symlink loop (it leads back to itself)"
+    if isinstance(exc, FileNotFoundError):
+        return "is a broken symlink (its target is gone)"
+    return f"cannot be read ({exc.strerror or exc}); check its permissions"
 
 
 def read_file(path: Path, doc_id: str) -> Iterator[Item]:
     """The documents held by one file."""
     try:
-        data = path.read_bytes()
+        st = os.stat(path)
     except OSError as exc:
-        yield Skipped(str(path), f"cannot be read ({exc.strerror or exc}); check its permissions")
+        yield Skipped(str(path), link_problem(exc))
         return
-    if not data.strip():
+    if not stat.S_ISREG(st.st_mode):
+        yield Skipped(str(path), "is not a regular file (a pipe, socket or device)")
+        return
+    if st.st_size == 0:
         yield Skipped(str(path), "is empty", empty=True)
         return
-    if b"\0" in data[:8192]:
-        yield Skipped(str(path), "looks binary (it holds NUL bytes); only .txt and .jsonl text is indexed")
+    try:
+        with open(path, "rb") as stream:
+            if path.suffix.lower() == ".jsonl":
+                yield from read_jsonl(path, stream)
+            else:
+                yield from read_text(path, stream, st.st_size, doc_id)
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot be read ({exc.strerror or exc}); check its permissions")
+
+
+def read_text(path: Path, stream: BinaryIO, size: int, doc_id: str) -> Iterator[Item]:
+    if size > MAX_DOC_BYTES:
+        yield Skipped(str(path), f"is {size / 2**20:.0f} MB, over the {MAX_DOC_BYTES >> 20} MB limit for one "
+                                 "document; split it into smaller files")
+        return
+    data = stream.read()
+    if not data.strip():
+        yield Skipped(str(path), "is empty (only white space)", empty=True)
         return
     text, encoding = decode(data)
-    if path.suffix == ".jsonl":
-        yield from read_jsonl(path, text)
-    else:
-        yield Document(doc_id, str(path), text, encoding=encoding)
+    if text is None:
+        yield Skipped(str(path), "looks binary (it holds NUL bytes); only .txt and .jsonl text is indexed")
+        return
+    yield Document(doc_id, safe_name(str(path)), text, encoding=encoding)
 
 
-def read_jsonl(path: Path, text: str) -> Iterator[Item]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
+def decode(data: bytes) -> tuple[Union[str, None], str]:
+    """Text and encoding name: UTF-16 with a BOM, UTF-8 (a BOM dropped), else a legacy encoding.
+
+    ``None`` for binary data (NUL bytes outside UTF-16).
+
+    >>> decode("café".encode("cp1252"))
+    ('café', 'cp1252')
+    >>> decode(codecs.BOM_UTF8 + "ok".encode())
+    ('ok', 'utf-8')
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skipped(where, f"is not valid JSON ({exc.msg}); fix or remove that line")
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\0" in data[:BINARY_SNIFF]:
+        return None, ""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
             continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
-            yield Skipped(where, 'needs a JSON object with "id" and "text"; fix or remove that line')
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def jsonl_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
+    """``(number, line, whole)`` for each line; an oversized line is read past, and ``whole`` is False."""
+    number = 0
+    while raw := stream.readline(MAX_DOC_BYTES + 1):
+        number += 1
+        whole = len(raw) <= MAX_DOC_BYTES or raw.endswith(b"\n")
+        if not whole:
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield number, raw, whole
+
+
+def read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Item]:
+    head = stream.read(BINARY_SNIFF)
+    if b"\0" in head:
+        yield Skipped(str(path), "looks binary (it holds NUL bytes); only .txt and .jsonl text is indexed")
+        return
+    stream.seek(0)
+    any_text = False
+    for number, raw, whole in jsonl_lines(stream):
+        where = f"{path}:{number}"
+        if not whole:
+            yield Skipped(where, f"is over the {MAX_DOC_BYTES >> 20} MB limit for one document; split it")
             continue
-        if not record["text"].strip():
-            yield Skipped(where, "has an empty text", empty=True)
+        if not raw.strip() or (number == 1 and not raw.lstrip(codecs.BOM_UTF8).strip()):
             continue
-        meta = {k: str(record[k]) for k in META_FIELDS if record.get(k) not in (None, "")}
-        yield Document(str(record["id"]), str(path), record["text"].lstrip("\ufeff"), meta, line=number)
+        any_text = True
+        text, encoding = decode(raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw)
+        yield record_document(path, where, number, text or "", encoding)
+    if not any_text:
+        yield Skipped(str(path), "is empty (no JSON lines)", empty=True)
+
+
+def valid_text(text: str) -> str:
+    """``text`` with lone surrogates (from ``\\ud800`` escapes in JSON) replaced: they cannot be written out."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def record_document(path: Path, where: str, number: int, line: str, encoding: str) -> Item:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skipped(where, f"is not valid JSON ({exc.msg} at column {exc.colno}); fix or remove that line")
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
+        return Skipped(where, 'needs a JSON object with "id" and "text"; fix or remove that line')
+    if not isinstance(record["id"], (str, int)) or not str(record["id"]).strip():
+        return Skipped(where, 'has an empty or non-scalar "id"; give each line a unique string id')
+    if not record["text"].strip():
+        return Skipped(where, "has an empty text", empty=True)
+    meta = {k: valid_text(str(record[k])) for k in META_FIELDS if record.get(k) not in (None, "")}
+    text = valid_text(record["text"].lstrip("\ufeff"))
+    doc_id = valid_text(str(record["id"]))
+    return Document(doc_id, safe_name(str(path)), text, meta, line=number, encoding=encoding)

@@ -1,0 +1,139 @@
+"""Reading, segmenting and analysing files, in this process or in ``--jobs N`` worker processes.
+
+Workers do everything up to the Whoosh postings (the costly part); the parent only writes. Results come
+back in the order files were given, so runs with any number of jobs index the same way. Workers are
+started with ``forkserver``/``spawn``, never ``fork``: a forked child would inherit the index's lock file
+descriptor and keep the lock alive after its parent was killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
+
+from .index import Analyzed, analyze, make_schema
+from .ingest import Document, Skipped, read_file
+from .segment import segment
+
+
+@dataclass
+class Task:
+    path: str
+    doc_id: str  # for a .txt file
+    known: dict[str, str] = field(default_factory=dict)  # doc_id -> digest this file held last time
+
+
+@dataclass
+class DocResult:
+    doc_id: str
+    digest: str
+    line: int
+    encoding: str
+    passages: Optional[list[Analyzed]]  # None when the digest is the known one (nothing to index)
+    text_bytes: int = 0
+
+
+@dataclass
+class FileResult:
+    path: str
+    stat: Optional[os.stat_result]
+    checked: int
+    docs: list[DocResult] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+_SCHEMA: Any = None
+
+
+def process(task: Task) -> FileResult:
+    """Read one file; segment and analyse the documents whose digest is not the known one."""
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = make_schema()
+    checked = time.time_ns()
+    try:
+        st: Optional[os.stat_result] = os.stat(task.path)
+    except OSError:
+        st = None
+    result = FileResult(task.path, st, checked)
+    for item in read_file(Path(task.path), task.doc_id):
+        if isinstance(item, Skipped):
+            result.skipped.append(item)
+        else:
+            result.docs.append(analyse(item, task.known.get(item.doc_id)))
+    return result
+
+
+def analyse(doc: Document, known_digest: Optional[str]) -> DocResult:
+    passages = None
+    if doc.digest != known_digest:
+        passages = [analyze(_SCHEMA, p) for p in segment(doc)]
+    return DocResult(doc.doc_id, doc.digest, doc.line, doc.encoding, passages, len(doc.text))
+
+
+T = TypeVar("T")
+
+
+def run_ordered(tasks: Iterable[Any], jobs: int, work: Callable[[Any], T],
+                immediate: Callable[[Any], Optional[T]]) -> Iterator[T]:
+    """``work(task)`` for each task, in order; ``immediate(task)``, when not None, is the result at once."""
+    if jobs <= 1:
+        for task in tasks:
+            done = immediate(task)
+            yield done if done is not None else work(task)
+        return
+    with pool(jobs) as executor:
+        pending: deque[Any] = deque()
+        for task in tasks:
+            done = immediate(task)
+            pending.append(done if done is not None else executor.submit(work, task))
+            while pending and (len(pending) > jobs * 4 or not isinstance(pending[0], Future)
+                               or pending[0].done()):
+                yield unwrap(pending.popleft())
+        while pending:
+            yield unwrap(pending.popleft())
+
+
+def unwrap(item: Any) -> Any:
+    return item.result() if isinstance(item, Future) else item
+
+
+class pool:
+    """A process pool that is shut down without waiting for queued work when the run stops early."""
+
+    def __init__(self, jobs: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self.executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_init,
+                                            initargs=(os.getpid(),))
+
+    def __enter__(self) -> ProcessPoolExecutor:
+        return self.executor
+
+    def __exit__(self, kind: Any, *rest: Any) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=kind is not None)
+
+
+def worker_init(parent: int) -> None:
+    """Ctrl-C is the parent's to handle; a worker whose parent died (kill -9) exits on its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, daemon=True).start()
