@@ -38,9 +38,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def build(corpus: Path, directory: Path) -> Store:
-    store = Store.open_or_create(directory, rebuild=True)
     started = time.perf_counter()
-    report = run_index(store, [str(corpus)])
+    with Store.writing(directory, rebuild=True) as store:
+        report = run_index(store, [str(corpus)])
     seconds = time.perf_counter() - started
     print(f"corpus          {corpus.name}: {report.documents} documents, {report.passages} passages")
     print(f"index build     {seconds:.1f} s, {report.passages / seconds:.0f} passages/s")

@@ -55,7 +55,7 @@ _ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?[\w.+-]+)')
 
 
 class JsonlFile:
-    """A .jsonl file's lines, and which line holds each record id (the last one, as the indexer keeps it)."""
+    """A .jsonl file's lines, and which line holds each record id (the first one, as the indexer keeps it)."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
@@ -65,7 +65,7 @@ class JsonlFile:
             match = _ID.search(self.line(number))
             if match:
                 try:
-                    self.ids[str(json.loads(match.group(1)))] = number
+                    self.ids.setdefault(str(json.loads(match.group(1))), number)
                 except ValueError:
                     continue
 
