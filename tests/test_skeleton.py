@@ -159,19 +159,26 @@ def test_version(run):
     assert result.exit_code == 0 and result.stdout.startswith("searchkit, version ")
 
 
-def test_a_closed_pipe_ends_quietly(seeds_index):
+def test_a_closed_pipe_ends_quietly(run, tmp_path):
+    """Output far larger than a pipe's buffer, read by a reader that leaves early (``| head -c 10``)."""
     import subprocess
     import sys
 
     from tests.conftest import REPO
 
+    many = tmp_path / "many"
+    many.mkdir()
+    paragraph = "The lanes stay open for trade and travel across the region. " * 5
+    (many / "long.txt").write_text("\n\n".join([paragraph] * 2000), encoding="utf-8")
+    assert run("index", str(many)).exit_code == 0
     proc = subprocess.Popen(
-        [sys.executable, "-m", "searchkit", "--index", str(seeds_index), "search", "ASEAN", "-n", "50"],
+        [sys.executable, "-m", "searchkit", "--index", str(tmp_path / "ix"), "search", "lanes", "-n", "2000",
+         "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, bufsize=0,
     )
     proc.stdout.read(10)
-    proc.stdout.close()  # as `| head -c 10` does
+    proc.stdout.close()
     stderr = proc.stderr.read().decode()
     proc.stderr.close()
-    assert proc.wait(timeout=30) == 0
+    assert proc.wait(timeout=60) == 0
     assert stderr == ""
