@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .errors import ExitCode, SearchkitError
@@ -262,36 +263,110 @@ def verify_cmd(ctx: click.Context, index_dir: Optional[str]) -> None:
                    "rebuild with: searchkit index --rebuild")
 
 
+FORMATS = ("text", "json", "jsonl", "csv", "html", "trec")
+
+
+def color_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+        help="Colour matches (auto: only on a terminal; NO_COLOR respected).",
+    )(func)
+
+
+def width_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--width", type=click.IntRange(min=20), default=None, metavar="W",
+        help="Line width in characters; a fragment is two lines of it (default: the terminal's, or 80).",
+    )(func)
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """How a search prints: the format, and how much of each passage the text and html formats show."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="text (default), json (one object a line; jsonl is the same), csv (a header row), "
+                          "html (a fragment, matches in <mark>)."),
+        click.option("--json", "as_json", is_flag=True, help="Short for --format json."),
+        color_option,
+        click.option("--fragments", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
+                     help="Fragments of each passage to show (they end at sentence or clause boundaries)."),
+        width_option,
+        click.option("--full", is_flag=True, help="Show whole passages instead of fragments."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def given(ctx: click.Context, name: str) -> bool:
+    """Whether the user typed ``name`` (rather than it taking its default)."""
+    return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)
+
+
+def output_format(ctx: click.Context, fmt: Optional[str], as_json: bool) -> str:
+    """The format of a single search's output; options that do nothing in it are errors."""
+    if as_json and fmt not in (None, "json", "jsonl"):
+        raise CliError(f"--json is short for --format json; give --json or --format {fmt}, not both")
+    fmt = "json" if as_json or fmt == "jsonl" else (fmt or "text")
+    if fmt == "trec":
+        raise CliError("--format trec is for --batch FILE; a single search prints text, json, csv or html")
+    whole = {"json": "each passage's whole text and spans", "csv": "each passage's whole text"}
+    for name in ("fragments", "width", "full"):
+        if fmt in whole and given(ctx, name):
+            raise CliError(f"--{name} does not apply to --format {fmt}, which prints {whole[fmt]}; drop it")
+    if fmt != "text" and given(ctx, "color"):
+        raise CliError(f"--color applies to --format text only; drop it for --format {fmt}")
+    if given(ctx, "full") and given(ctx, "fragments"):
+        raise CliError("--full shows whole passages; drop --fragments")
+    return fmt
+
+
+def make_view(width: Optional[int], color: str, fragments: int = 2, full: bool = False) -> Any:
+    from .render import View
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    return View(width=width, count=fragments, full=full, color=use_color(color))
+
+
+def emit_search(result: Any, fmt: str, view: Any) -> None:
+    """Print ``result`` in ``fmt`` on stdout."""
+    from . import formats, render
+
+    if fmt == "json":
+        lines = (render.hit_json(hit) for hit in result.hits)
+    elif fmt == "csv":
+        for row in formats.search_csv(result):
+            click.echo(row, nl=False)
+        return
+    elif fmt == "html":
+        lines = formats.search_html(result, view)
+    else:
+        lines = render.search_text(result, view)
+    for line in lines:
+        click.echo(line, color=view.color)  # click strips escapes off a non-terminal unless told
+
+
 @main.command("search")
 @click.argument("query")
 @click.option("-n", "limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of hits to show.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, one per line.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour matches (auto: only on a terminal; NO_COLOR respected).")
-@click.option("--width", type=click.IntRange(min=20), default=None, help="Line width (default: terminal's, or 80).")
+@output_options
 @index_option
 @click.pass_context
 @handle_errors
-def search_cmd(ctx: click.Context, query: str, limit: int, page: int, as_json: bool, color: str,
-               width: Optional[int], index_dir: Optional[str]) -> None:
+def search_cmd(ctx: click.Context, query: str, limit: int, page: int, fmt: Optional[str], as_json: bool,
+               color: str, fragments: int, width: Optional[int], full: bool, index_dir: Optional[str]) -> None:
     """Search passages; exit 0 when something is found, 1 when nothing is."""
     from .index import Store
-    from .render import hit_json, search_text
     from .search import search
 
+    fmt = output_format(ctx, fmt, as_json)
+    view = make_view(width, color, fragments, full)
     store = Store.open(index_path(ctx, index_dir))
     result = search(store, query, limit=limit, page=page)
-    if as_json:
-        for hit in result.hits:
-            click.echo(hit_json(hit))
-    else:
-        width = width or shutil.get_terminal_size((80, 24)).columns
-        colored = use_color(color)
-        for line in search_text(result, colored, width):
-            click.echo(line, color=colored)  # click strips escapes off a non-terminal unless told
+    emit_search(result, fmt, view)
     if not result.hits:
-        if not as_json:
+        if fmt == "text":
             warn(f"no passages match {query!r}")
         ctx.exit(int(ExitCode.NOT_FOUND))
 
@@ -399,3 +474,36 @@ def _cite_many(citer: Any, items: list[Any], as_json: bool) -> ExitCode:
     if failed:
         return ExitCode.ERROR
     return ExitCode.FOUND if all_exact else ExitCode.NOT_FOUND
+
+
+@main.command("show")
+@click.argument("ident", metavar="ID")
+@click.option("--context", "-C", type=click.IntRange(min=0), default=1, show_default=True, metavar="K",
+              help="Paragraphs to show before and after the passage.")
+@click.option("--query", "-q", metavar="Q", default=None, help="Mark this query's matches.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per passage, one per line.")
+@color_option
+@width_option
+@index_option
+@click.pass_context
+@handle_errors
+def show_cmd(ctx: click.Context, ident: str, context: int, query: Optional[str], as_json: bool, color: str,
+             width: Optional[int], index_dir: Optional[str]) -> None:
+    """Print a passage (doc_id#para) with the paragraphs around it, or a whole document (doc_id)."""
+    from .index import Store
+    from .lookup import show
+    from .render import show_json, show_text
+
+    for name in ("color", "width"):
+        if as_json and given(ctx, name):
+            raise CliError(f"--{name} does not apply to --json; drop it")
+    store = Store.open(index_path(ctx, index_dir))
+    shown = show(store, ident, context=context, query=query)
+    if shown is None:
+        warn(f"no passage or document {ident!r} in the index; IDs are as search prints them (doc_id#para)")
+        ctx.exit(int(ExitCode.NOT_FOUND))
+    if shown.whole and given(ctx, "context"):
+        raise CliError(f"{ident!r} is a whole document, so --context does not apply; give a passage ID (doc_id#para)")
+    view = make_view(width, color)
+    for line in show_json(shown) if as_json else show_text(shown, view):
+        click.echo(line, color=view.color)

@@ -1,24 +1,48 @@
-"""Turning results into output: plain text for people (colour only on a terminal) and JSON lines for pipes."""
+"""Turning results into plain text for people (colour only on a terminal) and JSON lines for pipes.
+
+Spans are never broken across lines, so a matched phrase stays greppable in piped output.
+"""
 
 from __future__ import annotations
 
 import json
-import textwrap
-from dataclasses import asdict
-from typing import Iterator
+import re
+from dataclasses import asdict, dataclass
+from typing import Iterator, Sequence
 
 from .indexer import IndexReport
+from .lookup import Shown
 from .search import Hit, SearchResult
+from .snippet import Fragment, fragments, whole
 
 BOLD, MATCH, DIM, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 HIT_KEYS = (
     "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "kind",
     "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation",
 )
+SHOW_KEYS = tuple(k for k in HIT_KEYS if k not in ("rank", "score"))  # and "target"
 ELLIPSIS = "…"
+INDENT = "   "
+MIN_WIDTH = 20
+_WORD = re.compile(r"\S+")
+Span = tuple[int, int]
 
 
-def mark(text: str, spans: list[tuple[int, int]], open_: str, close: str) -> str:
+@dataclass
+class View:
+    """How much of each passage to show: ``count`` fragments of two lines of ``width``, or ``full`` text."""
+
+    width: int = 80
+    count: int = 2
+    full: bool = False
+    color: bool = False
+
+    @property
+    def budget(self) -> int:
+        return 2 * (max(self.width, MIN_WIDTH) - len(INDENT))
+
+
+def mark(text: str, spans: Sequence[Span], open_: str, close: str) -> str:
     """``text`` with each span wrapped in ``open_``/``close``.
 
     >>> mark("fast green lanes", [(0, 4), (5, 16)], "[", "]")
@@ -32,53 +56,134 @@ def mark(text: str, spans: list[tuple[int, int]], open_: str, close: str) -> str
     return "".join(out)
 
 
-def fragment(text: str, spans: list[tuple[int, int]], budget: int) -> tuple[str, list[tuple[int, int]]]:
-    """A window of about ``budget`` characters around the first match, with spans shifted into it."""
-    if len(text) <= budget:
-        return text, spans
-    first = spans[0][0] if spans else 0
-    start = max(0, min(first - budget // 3, len(text) - budget))
-    start = text.rfind(" ", 0, start) + 1 if start > 0 else 0
-    end = min(len(text), start + budget)
-    if end < len(text):
-        end = max(text.rfind(" ", start, end), first + 1)
-    lead = ELLIPSIS if start > 0 else ""
-    tail = ELLIPSIS if end < len(text) else ""
-    shift = len(lead) - start
-    inside = [(s + shift, min(e, end) + shift) for s, e in spans if s >= start and s < end]
-    return lead + text[start:end] + tail, inside
+def hit_fragments(hit: Hit, view: View) -> list[Fragment]:
+    if view.full:
+        return whole(hit.text, hit.spans)
+    return fragments(hit.text, hit.spans, view.count, view.budget, hit.sentences or None)
 
 
-def hit_lines(hit: Hit, color: bool, width: int) -> Iterator[str]:
-    where = f"{hit.doc_id} para. {hit.para_label or hit.para}"
-    meta = "  ".join(x for x in (hit.date, hit.source) if x)
-    title = f"{BOLD}{hit.title}{RESET}" if color else hit.title
-    yield f"{hit.rank}. {title}" + (f"  {meta}" if meta else "") + f"  [{where}]"
-    text, spans = fragment(hit.text, hit.spans, budget=max(width - 3, 20) * 3)
-    # Wrap the unmarked text first so that escape codes never count towards the width.
-    lines = textwrap.wrap(text, width=max(width - 3, 20))
-    offset = 0
-    for line in lines:
-        offset = text.index(line, offset)
-        local = [(max(s, offset) - offset, min(e, offset + len(line)) - offset)
-                 for s, e in spans if s < offset + len(line) and e > offset]
-        yield "   " + (mark(line, local, MATCH, RESET) if color else line)
-        offset += len(line)
+def fragment_text(text: str, frag: Fragment) -> tuple[str, list[Span]]:
+    """The fragment's text with ellipses where the passage goes on, and its spans shifted into it."""
+    lead = ELLIPSIS + " " if frag.start > 0 else ""
+    tail = " " + ELLIPSIS if frag.end < len(text.rstrip()) else ""
+    shift = len(lead) - frag.start
+    return lead + text[frag.start:frag.end] + tail, [(s + shift, e + shift) for s, e in frag.spans]
 
 
-def search_text(result: SearchResult, color: bool, width: int) -> Iterator[str]:
+def units(text: str, spans: Sequence[Span], width: int) -> list[Span]:
+    """Words of ``text``, with the words of one span (when it fits a line) joined into one unit."""
+    words = [m.span() for m in _WORD.finditer(text)]
+    out: list[Span] = []
+    for start, end in words:
+        if out and any(s < out[-1][1] and e > start and e - s <= width for s, e in spans):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def wrap(text: str, spans: Sequence[Span], width: int) -> Iterator[tuple[str, list[Span]]]:
+    """Lines of at most ``width`` characters (a longer word is cut), each with its spans."""
+    line: list[Span] = []
+    pieces: list[Span] = []
+    for start, end in units(text, spans, width):
+        while end - start > width:
+            pieces.append((start, start + width))
+            start += width
+        pieces.append((start, end))
+    for start, end in pieces:
+        if line and end - line[0][0] > width:
+            yield _line(text, line[0][0], line[-1][1], spans)
+            line = []
+        line.append((start, end))
+    if line:
+        yield _line(text, line[0][0], line[-1][1], spans)
+
+
+def _line(text: str, start: int, end: int, spans: Sequence[Span]) -> tuple[str, list[Span]]:
+    local = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+    return text[start:end], local
+
+
+def paint(line: str, spans: Sequence[Span], color: bool) -> str:
+    return mark(line, spans, MATCH, RESET) if color else line
+
+
+def text_block(text: str, spans: Sequence[Span], width: int, color: bool, indent: str = INDENT,
+               first: str = "") -> Iterator[str]:
+    """``text`` wrapped to ``width`` columns after ``indent`` (``first`` replaces it on the first line)."""
+    for n, (line, local) in enumerate(wrap(text, spans, max(width - len(indent), MIN_WIDTH - len(indent)))):
+        yield (first if first and n == 0 else indent) + paint(line, local, color)
+
+
+def header(hit: Hit, width: int, color: bool) -> str:
+    """``rank. title  date  source  [doc_id para. N]`` in ``width`` columns (the title gives way)."""
+    meta = "".join(f"  {x}" for x in (hit.date, hit.source) if x)
+    ref = f"  [{hit.doc_id} para. {hit.para_label or hit.para}]"
+    lead = f"{hit.rank}. "
+    title = fit_title(hit.title, width - len(lead) - len(meta) - len(ref))
+    if color:
+        title = f"{BOLD}{title}{RESET}"
+        ref = f"  {DIM}{ref.strip()}{RESET}"
+    return lead + title + meta + ref
+
+
+def fit_title(title: str, room: int) -> str:
+    """``title`` cut (with an ellipsis) to ``room`` characters, but never below 10."""
+    room = max(room, 10)
+    return title if len(title) <= room else title[: room - 1].rstrip() + ELLIPSIS
+
+
+def hit_lines(hit: Hit, view: View) -> Iterator[str]:
+    yield header(hit, view.width, view.color)
+    for frag in hit_fragments(hit, view):
+        text, spans = fragment_text(hit.text, frag)
+        yield from text_block(text, spans, view.width, view.color)
+
+
+def search_total(result: SearchResult) -> str:
+    return f"{result.hits[0].rank}-{result.hits[-1].rank} of {result.total} passages"
+
+
+def search_text(result: SearchResult, view: View) -> Iterator[str]:
     if not result.hits:
         return
-    first = result.hits[0].rank
-    yield f"{first}-{result.hits[-1].rank} of {result.total} passages"
+    yield search_total(result)
     for hit in result.hits:
         yield ""
-        yield from hit_lines(hit, color, width)
+        yield from hit_lines(hit, view)
 
 
-def hit_json(hit: Hit) -> str:
+def hit_json(hit: Hit, keys: Sequence[str] = HIT_KEYS, **extra: object) -> str:
     data = asdict(hit)
-    return json.dumps({k: data[k] for k in HIT_KEYS}, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({**{k: data[k] for k in keys}, **extra}, ensure_ascii=False, separators=(",", ":"))
+
+
+def label(hit: Hit) -> str:
+    """The paragraph as a reader cites it: the document's own number if any, and the piece (``7.2``)."""
+    piece = hit.passage_id.rpartition("#")[2].partition(".")[2]
+    return str(hit.para_label or hit.para) + (f".{piece}" if piece else "")
+
+
+def show_text(shown: Shown, view: View) -> Iterator[str]:
+    """The document's heading, then each passage under its paragraph number, the named ones after ``>``."""
+    head = shown.passages[0]
+    meta = "".join(f"  {x}" for x in (head.date, head.source) if x) + f"  [{shown.doc_id}]"
+    title = fit_title(head.title, view.width - len(meta))
+    yield (f"{BOLD}{title}{RESET}" if view.color else title) + meta
+    column = max(len(label(h)) for h in shown.passages)
+    for hit in shown.passages:
+        marker = ">" if hit.passage_id in shown.targets else " "
+        first = f"{marker} {label(hit).rjust(column)}  "
+        tag = f"[{hit.kind}] " if hit.kind != "body" else ""
+        spans = [(s + len(tag), e + len(tag)) for s, e in hit.spans]
+        yield ""
+        yield from text_block(tag + hit.text, spans, view.width, view.color, " " * len(first), first)
+
+
+def show_json(shown: Shown) -> Iterator[str]:
+    for hit in shown.passages:
+        yield hit_json(hit, SHOW_KEYS, target=hit.passage_id in shown.targets)
 
 
 def report_text(report: IndexReport) -> str:

@@ -15,6 +15,7 @@ from .errors import QueryError
 from .highlight import Matchers, matchers_for, spans_for
 from .index import Store
 from .offsets import OffsetMap
+from .snippet import stored_sentences
 
 FIELD_BOOSTS = {"title": 2.0, "text": 1.0}
 
@@ -42,6 +43,7 @@ class Hit:
     char_start: int
     char_end: int
     citation: str
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
 
 
 @dataclass
@@ -79,8 +81,8 @@ def words_query(text: str) -> Any:
     return wq.Or([wq.Term(f, w, boost=b) for w in dict.fromkeys(words) for f, b in FIELD_BOOSTS.items()])
 
 
-def search(store: Store, text: str, limit: int = 10, page: int = 1) -> SearchResult:
-    """The ``page``-th ``limit`` best passages for ``text``."""
+def search(store: Store, text: str, limit: int = 10, page: int = 1, highlight: bool = True) -> SearchResult:
+    """The ``page``-th ``limit`` best passages for ``text`` (without spans when not ``highlight``)."""
     parsed = parse(store, text)
     result = SearchResult(text, str(parsed), 0, page)
     if parsed is wq.NullQuery:
@@ -88,7 +90,7 @@ def search(store: Store, text: str, limit: int = 10, page: int = 1) -> SearchRes
     with store.ix.searcher(weighting=BM25F()) as searcher:
         page_hits = searcher.search_page(parsed, page, pagelen=limit)
         result.total = page_hits.total
-        matchers = matchers_for(parsed, searcher.reader())
+        matchers = matchers_for(parsed, searcher.reader()) if highlight else Matchers()
         for offset, hit in enumerate(page_hits):
             result.hits.append(make_hit(page_hits.offset + offset + 1, hit.score, hit.fields(), matchers))
     return result
@@ -118,4 +120,5 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
+        sentences=stored_sentences(stored.get("sentences"), text) or [],
     )
