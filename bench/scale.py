@@ -240,9 +240,10 @@ def report(m: dict[str, Any]) -> list[str]:
     lines.append(row("cold CLI via serve median ms", served and served["median"], cold_fts,
                      ratio(served and served["median"], cold_fts)))
     rg = m.get("rg", {}).get("cold", {}).get("median")
-    lines.append(row("rg -F -i median ms", None, rg, "sk/rg"))
-    lines.append(row("  searchkit cold / rg", None, None, ratio(sk["cold"]["median"], rg)))
-    lines.append(row("  searchkit via serve / rg", None, None, ratio(served and served["median"], rg)))
+    lines += [row("", "searchkit", "rg -F -i", "sk/rg"),
+              row("cold median ms", sk["cold"]["median"], rg, ratio(sk["cold"]["median"], rg)),
+              row("cold via serve median ms", served and served["median"], rg,
+                  ratio(served and served["median"], rg))]
     lines.append(row("python -c pass median ms", m["python_pass"]["median"]))
     return lines + targets(m)
 

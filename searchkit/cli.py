@@ -362,7 +362,7 @@ def search_cmd(ctx: click.Context, query: str, limit: int, page: int, fmt: Optio
 
     fmt = output_format(ctx, fmt, as_json)
     view = make_view(width, color, fragments, full)
-    store = Store.open(index_path(ctx, index_dir))
+    store = Store.open_cached(index_path(ctx, index_dir))
     result = search(store, query, limit=limit, page=page)
     emit_search(result, fmt, view)
     if not result.hits:
@@ -507,3 +507,20 @@ def show_cmd(ctx: click.Context, ident: str, context: int, query: Optional[str],
     view = make_view(width, color)
     for line in show_json(shown) if as_json else show_text(shown, view):
         click.echo(line, color=view.color)
+
+
+@main.command("serve")
+@click.option("--stop", is_flag=True, help="Stop the server of this index, and wait until it is gone.")
+@index_option
+@click.pass_context
+@handle_errors
+def serve_cmd(ctx: click.Context, stop: bool, index_dir: Optional[str]) -> None:
+    """Keep the index open so that each `searchkit search` answers at once (stop: --stop or Ctrl-C)."""
+    from .serve import serve, stop_server
+
+    directory = index_path(ctx, index_dir)
+    if stop:
+        warn(f"stopped the server of {directory}" if stop_server(directory) else f"no server runs for {directory}")
+        return
+    serve(directory, note=warn)
+    warn(f"stopped serving {directory}")

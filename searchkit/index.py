@@ -221,6 +221,22 @@ class Store:
         return cls._open_newest(directory, last_try=True)
 
     @classmethod
+    def open_cached(cls, directory: Path) -> "Store":
+        """``open`` for read-only commands: this process's Store again while the index on disk is unchanged.
+
+        A resident ``searchkit serve`` answers many queries; opening (and checking) the newest commit each
+        time would cost more than most of them. Any commit or rebuild changes the stamp; the next call reopens.
+        """
+        key = os.path.abspath(directory)
+        stamp = disk_stamp(directory)  # taken first: a commit racing the open only causes one more reopen
+        held = _OPENED.get(key)
+        if held is not None and stamp is not None and held[0] == stamp:
+            return held[1]
+        store = cls.open(directory)
+        _OPENED[key] = (stamp, store)
+        return store
+
+    @classmethod
     def _open_newest(cls, directory: Path, last_try: bool = False) -> "Store":
         if not manifest_generations(directory):
             raise IndexIncompatible(f"{directory} was written by an older searchkit; {REBUILD}")
@@ -355,6 +371,18 @@ class Batch:
                 self.writer.cancel()
             except Exception:
                 pass  # cancelling after a failed write: whatever is left, the next commit cleans up
+
+
+_OPENED: dict[str, tuple[Any, Store]] = {}
+
+
+def disk_stamp(directory: Path) -> Optional[tuple[str, ...]]:
+    """The commits on disk (TOC and manifest names): every commit and rebuild adds a generation."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return None
+    return tuple(sorted(n for n in names if TOC_PATTERN.match(n) or re.match(r"^searchkit\.\d+\.json$", n)))
 
 
 def open_generation(directory: Path, gen: int) -> tuple[Manifest, TOC]:

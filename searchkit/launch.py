@@ -1,0 +1,143 @@
+"""The ``searchkit`` entry point: hand a read-only command to a resident ``searchkit serve`` when one runs.
+
+A shell user pays for a fresh interpreter on every ``searchkit search``; importing click and Whoosh and
+opening the index costs many times what the query does. When ``searchkit serve`` holds the index open,
+this module forwards the command line (with the working directory, environment and terminal facts) over
+the server's Unix socket and replays its output, importing nothing beyond the standard library's
+builtins. Without a server, or on any trouble reaching it, the command runs in this process as usual.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from typing import Any, Optional
+
+SERVED = frozenset({"search"})  # read-only commands whose output depends on nothing but argv, env and cwd
+SOCKET_NAME = "searchkit.sock"
+PROTOCOL = 1
+MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+
+
+def socket_path(index_dir: str) -> str:
+    """Where the server of ``index_dir`` listens: in the index folder, or in the temp dir if that is too long."""
+    folder = os.path.abspath(index_dir)
+    path = os.path.join(folder, SOCKET_NAME)
+    if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
+        return path
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha1(os.fsencode(os.path.realpath(folder))).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), f"searchkit-{os.getuid()}-{digest}.sock")
+
+
+def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
+    """The index folder a served command names (command's ``--index``, group's, $SEARCHKIT_INDEX, ./index).
+
+    Only picks which server to ask: the server parses ``argv`` with the real parser, so a wrong guess
+    costs time, never a wrong answer. None when the command is not one the server runs.
+
+    >>> served_index(["--index", "a", "search", "x", "--index=b"], {})
+    'b'
+    >>> served_index(["search", "--", "--index"], {"SEARCHKIT_INDEX": "c"})
+    'c'
+    >>> served_index(["index", "seeds"], {}) is None
+    True
+    """
+    index, command, i = None, None, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            break
+        if arg == "--index" and i + 1 < len(argv):
+            index, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--index="):
+            index = arg.split("=", 1)[1]
+        elif command is None:
+            if arg.startswith("-"):
+                return None  # --help, --version or an unknown group option: not for the server
+            command = arg
+        i += 1
+    if command not in SERVED or "-" in argv:  # "-" would read this process's stdin
+        return None
+    return index or env.get("SEARCHKIT_INDEX") or "index"
+
+
+def request(argv: list[str]) -> dict[str, Any]:
+    import shutil
+
+    size = shutil.get_terminal_size()
+    return {"protocol": PROTOCOL, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+            "tty": [sys.stdout.isatty(), sys.stderr.isatty()], "size": [size.columns, size.lines]}
+
+
+def send(sock: Any, message: dict[str, Any]) -> None:
+    data = marshal.dumps(message)
+    sock.sendall(len(data).to_bytes(8, "big") + data)
+
+
+def receive(sock: Any) -> Optional[dict[str, Any]]:
+    """One length-prefixed message, or None when the peer closed the connection first."""
+    head = read_exactly(sock, 8)
+    if head is None:
+        return None
+    body = read_exactly(sock, int.from_bytes(head, "big"))
+    return None if body is None else marshal.loads(body)
+
+
+def read_exactly(sock: Any, size: int) -> Optional[bytes]:
+    chunks, left = [], size
+    while left:
+        chunk = sock.recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def forward(argv: list[str]) -> Optional[int]:
+    """Run ``argv`` on a resident server and replay its output; None when no server took it."""
+    index = served_index(argv)
+    if index is None:
+        return None
+    path = socket_path(index)
+    if not os.path.exists(path):
+        return None
+    import socket
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect(path)
+            send(sock, request(argv))
+            reply = receive(sock)
+    except OSError:
+        return None  # a stale socket or a server that went away: run here instead
+    if not reply or "code" not in reply:
+        return None
+    return replay(reply)
+
+
+def replay(reply: dict[str, Any]) -> int:
+    """Write the server's output in its order; a reader that went away (``| head``) ends it quietly."""
+    streams = (sys.stdout, sys.stderr)
+    try:
+        for which, text in reply["output"]:
+            streams[which].write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return int(reply["code"])
+
+
+def main() -> None:
+    code = forward(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from .cli import main as cli_main
+
+    cli_main(prog_name="searchkit")

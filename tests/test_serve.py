@@ -1,0 +1,123 @@
+"""``searchkit serve``: searches go through a resident server when one runs, and run in-process when not."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from searchkit.launch import forward, socket_path
+from tests.conftest import REPO
+
+# Runs `forward` in a fresh interpreter; its last stderr line: the status the server sent (None when no
+# server answered) and whether Whoosh and click got imported.
+PROBE = ("import sys; from searchkit.launch import forward; code = forward(sys.argv[1:]); "
+         "print(code, 'whoosh' in sys.modules, 'click' in sys.modules, file=sys.stderr)")
+
+
+def searchkit(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "searchkit", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.fixture
+def server(seeds_index: Path):
+    """A running ``searchkit serve`` on the seeds index; stopped (and checked to stop) afterwards."""
+    proc = subprocess.Popen([sys.executable, "-m", "searchkit", "--index", str(seeds_index), "serve"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = proc.stderr.readline()
+    assert ready.startswith(f"searchkit: serving {seeds_index.resolve()} on "), ready
+    yield proc
+    if proc.poll() is None:
+        searchkit("--index", str(seeds_index), "serve", "--stop")
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    proc.stderr.close()
+
+
+def probe(*args: str) -> tuple[str, str]:
+    """The stdout of ``forward(args)`` in a fresh process, and its ``code whoosh? click?`` line."""
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=REPO, capture_output=True, text=True, timeout=60)
+    return done.stdout, done.stderr.splitlines()[-1]
+
+
+def test_a_search_is_answered_by_the_server_with_the_in_process_output(server, seeds_index, run):
+    args = ["--index", str(seeds_index), "search", '"green lanes"', "--json"]
+    out, status = probe(*args)
+    assert status == "0 False False"  # answered remotely; this process never imported Whoosh or click
+    local = run(*args[2:], index=seeds_index)
+    assert local.exit_code == 0
+    assert out == local.stdout
+    assert [json.loads(line)["passage_id"] for line in out.splitlines()] == [
+        "000_12979fbd4c949159.txt#7", "000_12979fbd4c949159.txt#8"]
+
+
+def test_nothing_found_keeps_exit_status_1_and_the_note_on_stderr(server, seeds_index):
+    done = searchkit("--index", str(seeds_index), "search", "zzqxv")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "searchkit: no passages match 'zzqxv'\n"
+    assert probe("--index", str(seeds_index), "search", "zzqxv")[1] == "1 False False"
+
+
+def test_the_server_sees_documents_indexed_after_it_started(server, seeds_index, tmp_path):
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.txt").write_text("Quokkas crossed the fast lanes.\n", encoding="utf-8")
+    assert searchkit("--index", str(seeds_index), "index", str(extra)).returncode == 0
+    out, status = probe("--index", str(seeds_index), "search", "quokkas", "--color", "never")
+    assert status == "0 False False"
+    assert "Quokkas crossed the fast lanes." in out
+
+
+def test_stop_ends_the_server_and_removes_its_socket(server, seeds_index):
+    done = searchkit("--index", str(seeds_index), "serve", "--stop")
+    assert (done.returncode, done.stderr) == (0, f"searchkit: stopped the server of {seeds_index}\n")
+    assert server.wait(timeout=30) == 0
+    assert server.stderr.read() == f"searchkit: stopped serving {seeds_index}\n"
+    assert not os.path.exists(socket_path(str(seeds_index)))
+
+
+def test_ctrl_c_ends_the_server_cleanly(server, seeds_index):
+    server.send_signal(signal.SIGINT)
+    assert server.wait(timeout=30) == 0
+    assert not os.path.exists(socket_path(str(seeds_index)))
+
+
+def test_a_second_server_on_the_same_index_is_refused(server, seeds_index):
+    done = searchkit("--index", str(seeds_index), "serve")
+    assert done.returncode == 2
+    assert done.stderr == (f"searchkit: a server already runs for {seeds_index.resolve()}; "
+                           "stop it with: searchkit serve --stop\n")
+
+
+def test_without_a_server_search_runs_in_process(seeds_index):
+    assert forward(["--index", str(seeds_index), "search", "lanes"]) is None
+    done = searchkit("--index", str(seeds_index), "search", '"green lanes"', "--color", "never")
+    assert done.returncode == 0 and "green lanes" in done.stdout
+
+
+def test_a_stale_socket_left_by_a_killed_server_falls_back(seeds_index):
+    import socket
+
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(socket_path(str(seeds_index)))  # bound, never listening: what a killed server leaves behind
+    stale.close()
+    assert forward(["--index", str(seeds_index), "search", "lanes"]) is None
+    done = searchkit("--index", str(seeds_index), "search", "lanes", "--json")
+    assert done.returncode == 0 and '"lanes"' in done.stdout
+
+
+def test_stop_without_a_server_says_so(seeds_index):
+    done = searchkit("--index", str(seeds_index), "serve", "--stop")
+    assert (done.returncode, done.stderr) == (0, f"searchkit: no server runs for {seeds_index}\n")
+
+
+def test_serve_without_an_index_says_how_to_build_one(tmp_path):
+    done = searchkit("--index", str(tmp_path / "none"), "serve")
+    assert done.returncode == 2
+    assert done.stderr == f"searchkit: no index at {tmp_path / 'none'}; build one with: searchkit index PATH\n"
