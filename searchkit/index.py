@@ -376,13 +376,19 @@ class Batch:
 _OPENED: dict[str, tuple[Any, Store]] = {}
 
 
-def disk_stamp(directory: Path) -> Optional[tuple[str, ...]]:
-    """The commits on disk (TOC and manifest names): every commit and rebuild adds a generation."""
+def disk_stamp(directory: Path) -> Optional[tuple[Any, ...]]:
+    """What identifies the commits on disk: TOC and manifest names, sizes and times, and the TOCs' bytes.
+
+    A commit can reuse the generation number of a discarded unreadable one, in the same clock tick and
+    inode; the TOC's bytes (random segment ids) still differ. The TOCs are a few kB: cheap to read.
+    """
     try:
-        names = os.listdir(directory)
+        with os.scandir(directory) as entries:
+            found = sorted((e.name, e.inode(), e.stat().st_mtime_ns, e.stat().st_size) for e in entries
+                           if TOC_PATTERN.match(e.name) or re.match(r"^searchkit\.\d+\.json$", e.name))
+        return tuple(found) + tuple((directory / f[0]).read_bytes() for f in found if f[0].endswith(".toc"))
     except OSError:
         return None
-    return tuple(sorted(n for n in names if TOC_PATTERN.match(n) or re.match(r"^searchkit\.\d+\.json$", n)))
 
 
 def open_generation(directory: Path, gen: int) -> tuple[Manifest, TOC]:
