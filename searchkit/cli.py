@@ -524,3 +524,21 @@ def serve_cmd(ctx: click.Context, stop: bool, index_dir: Optional[str]) -> None:
         return
     serve(directory, note=warn)
     warn(f"stopped serving {directory}")
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
+              help="Output format: one JSON object per passage and line (json means the same).")
+@index_option
+@click.pass_context
+@handle_errors
+def export_cmd(ctx: click.Context, fmt: str, index_dir: Optional[str]) -> None:
+    """Print every passage with its metadata, in reading order (for inspection or another engine)."""
+    import json
+
+    from .export import passages
+    from .index import Store
+
+    store = Store.open(index_path(ctx, index_dir))
+    for record in passages(store):
+        click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))

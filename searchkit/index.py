@@ -25,6 +25,7 @@ from whoosh.index import TOC, FileIndex
 from whoosh.writing import SegmentWriter
 
 from .analysis import ANALYZER, ANALYZER_VERSION
+from .countries import names as country_names
 from .errors import IndexIncompatible, IndexMissing, IndexWriteError
 from .lock import WriteLock
 from .manifest import (
@@ -35,7 +36,7 @@ from .segment import Passage
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 INDEX_NAME = "searchkit"
 REBUILD = "rebuild needed: searchkit index --rebuild"
 TOC_PATTERN = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
@@ -48,11 +49,27 @@ LIMIT_MB = 128  # Whoosh's posting pool spills to disk beyond this
 def make_schema() -> Schema:
     text = dict(analyzer=ANALYZER, stored=True, phrase=True)
     return Schema(
-        passage_id=ID(stored=True, unique=True), doc_id=ID(stored=True), para=NUMERIC(stored=True),
-        piece=STORED, para_label=STORED, path=STORED, kind=ID(stored=True), title=TEXT(**text),
-        text=TEXT(**text), date=ID(stored=True), date_inferred=STORED, year=NUMERIC(stored=True),
-        source=TEXT(**text), place=STORED, country=ID(stored=True), speaker=TEXT(**text), url=STORED,
-        char_start=STORED, char_end=STORED, offsets=STORED,
+        passage_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        para=NUMERIC(stored=True),
+        piece=STORED,
+        para_label=STORED,
+        path=STORED,
+        kind=ID(stored=True),
+        title=TEXT(**text),
+        text=TEXT(**text),
+        date=ID(stored=True),
+        date_inferred=STORED,
+        year=NUMERIC(stored=True),
+        source=TEXT(**text),
+        place=TEXT(**text),
+        country=TEXT(**text),  # indexed: the code and every English name; stored: the code
+        speaker=TEXT(**text),
+        url=STORED,
+        char_start=STORED,
+        char_end=STORED,
+        offsets=STORED,
+        sentences=STORED,
     )
 
 
@@ -63,8 +80,15 @@ def passage_fields(p: Passage) -> dict[str, Any]:
         path=p.path, kind=p.kind, title=p.title, text=p.text, date=p.date, date_inferred=p.date_inferred,
         year=p.year, source=p.source, place=p.place, country=p.country, speaker=p.speaker, url=p.url,
         char_start=p.char_start, char_end=p.char_end, offsets=p.offsets.encode(),
+        sentences=[n for span in p.sentences for n in span],
     )
-    return {k: v for k, v in fields.items() if v not in (None, "")}
+    fields = {k: v for k, v in fields.items() if v not in (None, "")}
+    if p.country:
+        fields["country"] = " ".join([p.country, *country_names(p.country)])
+        fields["_stored_country"] = p.country
+    if p.title and not p.title_indexed:  # a lead sentence shown as the title earns no title boost
+        fields["title"], fields["_stored_title"] = "", p.title
+    return fields
 
 
 @dataclass
@@ -83,12 +107,15 @@ def analyze(schema: Schema, passage: Passage) -> Analyzed:
     fields = passage_fields(passage)
     stored, postings = {}, []
     for name, value in sorted(fields.items()):
+        if name.startswith("_stored_"):
+            continue
         field = schema[name]
         if field.indexed:
             items = list(field.index(value))
             length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
             postings.append((name, items, length))
-        stored[name] = value if field.stored else None
+        # As add_document does: "_stored_<name>" is stored in place of the indexed value.
+        stored[name] = fields.get(f"_stored_{name}", value) if field.stored else None
     return Analyzed(stored, postings)
 
 

@@ -19,6 +19,7 @@ from .ingest import Skipped, safe_name, shown
 from .manifest import DocRecord, Manifest
 from .scan import Scope, check_paths, in_scopes, list_files, new_file_record, plan, stat_record, text_doc_id
 from .scan import unchanged as looks_unchanged
+from .sentences import ensure_params
 from .workers import DocResult, FileResult, Task, process, run_ordered
 
 __all__ = ["IndexReport", "run_index", "check_paths", "forget_source"]
@@ -72,6 +73,12 @@ class Run:
         self.dirty = self.new.sources != before
         try:
             files = list(self.files(self.scopes))
+            # Punkt is trained when the index is new (or rebuilt), then reused: same text, same passages.
+            punkt = str(ensure_params(self.store.directory, not self.store.manifest.docs,
+                                      [f.path for f in files if isinstance(f, Task)]))
+            for task in files:
+                if isinstance(task, Task):
+                    task.punkt = punkt
             for done, result in enumerate(run_ordered(files, self.jobs, process, self.trusted), start=1):
                 self.take(result)
                 if self.progress:

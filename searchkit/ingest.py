@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Union
 
 SUFFIXES = (".txt", ".jsonl")
-META_FIELDS = ("title", "date", "source", "url", "speaker", "country", "lang")
+META_FIELDS = ("title", "date", "date_inferred", "source", "url", "speaker", "country", "lang")
 LEGACY_ENCODINGS = ("cp1252", "latin-1")  # latin-1 decodes anything: the last resort
 MAX_DOC_BYTES = 8 * 1024 * 1024  # one document (a .txt file or a JSONL line); UN speeches are ~20 KB
 BINARY_SNIFF = 8192

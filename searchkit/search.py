@@ -81,14 +81,19 @@ def words_query(text: str) -> Any:
     return wq.Or([wq.Term(f, w, boost=b) for w in dict.fromkeys(words) for f, b in FIELD_BOOSTS.items()])
 
 
-def search(store: Store, text: str, limit: int = 10, page: int = 1, highlight: bool = True) -> SearchResult:
+DEFAULT_KINDS = ("title", "body")  # captions, boilerplate and teasers only when asked for
+
+
+def search(store: Store, text: str, limit: int = 10, page: int = 1, highlight: bool = True,
+           kinds: Optional[tuple[str, ...]] = DEFAULT_KINDS) -> SearchResult:
     """The ``page``-th ``limit`` best passages for ``text`` (without spans when not ``highlight``)."""
     parsed = parse(store, text)
     result = SearchResult(text, str(parsed), 0, page)
     if parsed is wq.NullQuery:
         return result
     with store.ix.searcher(weighting=BM25F()) as searcher:
-        page_hits = searcher.search_page(parsed, page, pagelen=limit)
+        only = wq.Or([wq.Term("kind", k) for k in kinds]) if kinds else None
+        page_hits = searcher.search_page(parsed, page, pagelen=limit, filter=only)
         result.total = page_hits.total
         matchers = matchers_for(parsed, searcher.reader()) if highlight else Matchers()
         for offset, hit in enumerate(page_hits):

@@ -2,25 +2,33 @@
 
 The layout module finds the paragraphs; here each becomes cleaned text (wrapped lines joined, line-end
 hyphenation repaired, the UN record's paragraph number moved to ``para_label``) with an ``OffsetMap``
-back to the document's decoded text.
+back to the document's decoded text. Kinds, document metadata and speakers come from their own modules;
+a paragraph over ``MAX_WORDS`` words becomes consecutive pieces cut at Punkt's sentence ends.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from .ingest import Document
+from .kinds import classify
 from .layout import LABEL, Block, analyse
+from .metadata import describe, strip_debris
 from .offsets import OffsetMap, Piece
+from .sentences import Sentencer
+from .speakers import speakers
 from .textlines import Line, split_lines
 
 _WORD = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
 # An unpunctuated number opens a paragraph only when it continues the document's numbering ("82 I ...").
 _BARE_LABEL = re.compile(r"(\d{1,3}) +(?=[A-Z\"“])")
+MAX_WORDS = 250  # a longer paragraph is cut at sentence ends into pieces doc_id#para.k
 
 
 @dataclass
@@ -140,28 +148,53 @@ def split_labels(paras: list[Paragraph]) -> None:
         para.omap = para.omap.slice(match.end(), len(para.omap.text))
 
 
-def segment(doc: Document) -> list[Passage]:
-    """The passages of ``doc``, numbered 1.. in reading order."""
+def segment(doc: Document, sentencer: Optional[Sentencer] = None) -> list[Passage]:
+    """The passages of ``doc``, numbered 1.. in reading order, with the document's metadata."""
     paras = paragraphs(doc.text)
-    title = doc.meta.get("title") or (paras[0].omap.text if paras else "")
-    meta = {k: doc.meta[k] for k in ("date", "source", "speaker", "country", "url") if k in doc.meta}
-    year = int(meta["date"][:4]) if meta.get("date", "")[:4].isdigit() else None
+    for para in paras:
+        para.omap = para.omap.slice(0, strip_debris(para.omap.text))
+    texts = [p.omap.text for p in paras]
+    kinds, headline = classify(texts, doc.meta.get("title", ""))
+    info = describe(doc.doc_id, doc.meta, texts, kinds, headline)
+    who = speakers(texts, info.speaker)
+    sentencer = sentencer or default_sentencer()
     passages = []
-    for number, para in enumerate(paras, start=1):
-        omap = para.omap
-        passages.append(
-            Passage(
-                doc_id=doc.doc_id,
-                para=number,
-                text=omap.text,
-                char_start=omap.to_doc(0),
-                char_end=omap.to_doc_end(len(omap.text)),
-                path=doc.path,
-                title=title,
-                para_label=para.label,
-                year=year,
-                offsets=omap,
-                **meta,
-            )
-        )
+    for number, (para, kind, speaker) in enumerate(zip(paras, kinds, who), start=1):
+        spans = sentencer.spans(para.omap.text)
+        cuts = split_long(para.omap.text, spans)
+        for piece, (start, end) in enumerate(cuts, start=1 if len(cuts) > 1 else 0):
+            omap = para.omap.slice(start, end) if len(cuts) > 1 else para.omap
+            passages.append(Passage(
+                doc_id=doc.doc_id, para=number, text=omap.text, char_start=omap.to_doc(0),
+                char_end=omap.to_doc_end(len(omap.text)), path=doc.path, kind=kind, title=info.title,
+                para_label=para.label, piece=piece, date=info.date, date_inferred=info.date_inferred,
+                year=info.year, source=info.source, place=info.place, country=info.country, speaker=speaker,
+                url=info.url, title_indexed=info.title_indexed, offsets=omap,
+                sentences=[(s - start, e - start) for s, e in spans if s >= start and e <= end],
+            ))
     return passages
+
+
+def split_long(text: str, spans: list[tuple[int, int]], limit: int = MAX_WORDS) -> list[tuple[int, int]]:
+    """A paragraph over ``limit`` words cut at sentence ends into pieces of about equal length."""
+    words = len(text.split())
+    if words <= limit or len(spans) < 2:
+        return [(0, len(text))]
+    target = words / math.ceil(words / limit)
+    cuts, start, count = [], spans[0][0], 0
+    for i, (s, e) in enumerate(spans):
+        n = len(text[s:e].split())
+        if count and count + n / 2 > target:  # this sentence lies mostly past the target: cut before it
+            cuts.append((start, spans[i - 1][1]))
+            start, count = s, 0
+        count += n
+    cuts.append((start, spans[-1][1]))
+    return cuts
+
+
+@lru_cache(maxsize=1)
+def default_sentencer() -> Sentencer:
+    """Punkt with no training (common abbreviations only), for segmenting outside an index."""
+    from nltk.tokenize.punkt import PunktParameters
+
+    return Sentencer(PunktParameters())

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 from .index import Analyzed, analyze, make_schema
 from .ingest import Document, Skipped, read_file
 from .segment import segment
+from .sentences import load_cached
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Task:
     path: str
     doc_id: str  # for a .txt file
     known: dict[str, str] = field(default_factory=dict)  # doc_id -> digest this file held last time
+    punkt: str = ""  # the index's Punkt parameters file (sentence boundaries)
 
 
 @dataclass
@@ -68,14 +70,14 @@ def process(task: Task) -> FileResult:
         if isinstance(item, Skipped):
             result.skipped.append(item)
         else:
-            result.docs.append(analyse(item, task.known.get(item.doc_id)))
+            result.docs.append(analyse(item, task.known.get(item.doc_id), task.punkt))
     return result
 
 
-def analyse(doc: Document, known_digest: Optional[str]) -> DocResult:
+def analyse(doc: Document, known_digest: Optional[str], punkt: str = "") -> DocResult:
     passages = None
     if doc.digest != known_digest:
-        passages = [analyze(_SCHEMA, p) for p in segment(doc)]
+        passages = [analyze(_SCHEMA, p) for p in segment(doc, load_cached(punkt))]
     return DocResult(doc.doc_id, doc.digest, doc.line, doc.encoding, passages, len(doc.text))
 
 

@@ -1,0 +1,80 @@
+"""Dates written in policy texts: ``2020/11/09``, ``November 9, 2020``, ``9 November 2020``, and a
+month-day without a year (``on July 1``) whose year must be inferred.
+
+>>> find_date("Hanoi, 2020/11/09 - talks"), find_date("On November 9, 2020, he said")
+(('2020-11-09', True), ('2020-11-09', True))
+>>> find_date("held on 9 Nov. 2020"), find_date("was held on July 1."), find_date("in 1990 and 2020")
+(('2020-11-09', True), ('07-01', False), None)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Optional
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
+    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)"
+PATTERNS = [
+    re.compile(rf"\b{_YEAR}[/.-](?P<mnum>\d{{1,2}})[/.-]{_DAY}\b"),
+    re.compile(rf"\b{_MONTH} {_DAY},? {_YEAR}\b", re.I),
+    re.compile(rf"\b{_DAY} {_MONTH},? {_YEAR}\b", re.I),
+]
+MONTH_DAY = [
+    re.compile(rf"\b{_MONTH} {_DAY}\b(?!,? ?\d)", re.I),
+    re.compile(rf"\b{_DAY} {_MONTH}(?![\w.]* ?,? ?\d)", re.I),
+]
+YEAR = re.compile(r"\b(?:1[6-9]\d\d|20\d\d)(?:\s*[-–]\s*(1[6-9]\d\d|20\d\d))?\b")
+
+
+def find_date(text: str) -> Optional[tuple[str, bool]]:
+    """The first date in ``text``: ``("YYYY-MM-DD", True)``, or ``("MM-DD", False)`` without a year."""
+    best: Optional[tuple[int, str, bool]] = None
+    for pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            found = _full(match)
+            if found and (best is None or match.start() < best[0]):
+                best = (match.start(), found, True)
+            if found:
+                break
+    if best is None:
+        for pattern in MONTH_DAY:
+            for match in pattern.finditer(text):
+                found = _month_day(match)
+                if found and (best is None or match.start() < best[0]):
+                    best = (match.start(), found, False)
+                if found:
+                    break
+    return (best[1], best[2]) if best else None
+
+
+def first_year(text: str) -> Optional[int]:
+    """The first year a text mentions (the later end of a range such as ``1991-2021``)."""
+    match = YEAR.search(text)
+    if match is None:
+        return None
+    return int(match.group(1) or match.group(0)[:4])
+
+
+def _full(match: re.Match[str]) -> Optional[str]:
+    parts = match.groupdict()
+    month = int(parts["mnum"]) if parts.get("mnum") else MONTHS[parts["month"].lower()]
+    return _iso(int(parts["year"]), month, int(parts["day"]))
+
+
+def _month_day(match: re.Match[str]) -> Optional[str]:
+    month, day = MONTHS[match.group("month").lower()], int(match.group("day"))
+    return f"{month:02d}-{day:02d}" if _iso(2000, month, day) else None  # 2000: a leap year, Feb 29 allowed
+
+
+def _iso(year: int, month: int, day: int) -> Optional[str]:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,36 @@
+"""Every passage of an index as plain records: for inspection, and for moving to another engine.
+
+Passages come in reading order: by document id, then paragraph, then piece.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .index import Store
+from .offsets import OffsetMap
+
+EXPORT_KEYS = (
+    "doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",
+    "source", "place", "country", "speaker", "url", "text", "char_start", "char_end", "sentences",
+)
+DEFAULTS: dict[str, Any] = {"para_label": "", "kind": "body", "date_inferred": False, "year": None}
+
+
+def passages(store: Store) -> Iterator[dict[str, Any]]:
+    """One record per passage with ``EXPORT_KEYS``; ``sentences`` are ``[start, end]`` offsets into text."""
+    with store.ix.searcher() as searcher:
+        stored = list(searcher.reader().all_stored_fields())
+    stored.sort(key=lambda s: (s["doc_id"], s.get("para", 0), s.get("piece", 0)))
+    for fields in stored:
+        yield record(fields)
+
+
+def record(fields: dict[str, Any]) -> dict[str, Any]:
+    flat = fields.get("sentences", [])
+    out = {key: fields.get(key, DEFAULTS.get(key, "")) for key in EXPORT_KEYS}
+    out["sentences"] = [list(pair) for pair in zip(flat[0::2], flat[1::2])]
+    if "char_start" not in fields:  # an index written before char offsets were stored
+        omap = OffsetMap.decode(out["text"], fields.get("offsets", []))
+        out["char_start"], out["char_end"] = omap.span_to_doc(0, len(out["text"]))
+    return out

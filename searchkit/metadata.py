@@ -1,0 +1,135 @@
+"""Document metadata that every passage inherits: title, date, year, source, place, country, speaker.
+
+JSONL fields, when given, are the user's word; otherwise the text and the file name say what they can:
+the headline (or, on a page without one, its lead sentence, shown but not indexed as a title), a date near
+the top, a dateline ``Hanoi (VNA) –`` (place and source), and UN General Debate file names
+``ISO3_SESSION_YEAR.txt`` (country and year).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Mapping, Optional, Sequence
+
+from .countries import code_for, display_name
+from .dates import find_date, first_year
+from .layout import SALUTATION
+
+DATELINE = re.compile(r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}),? \((?P<source>[A-Z][A-Za-z]{1,11})\)"
+                      r"\s*(?:[–—-]+|:)?\s*")
+AGENCY_LEAD = re.compile(r"(?P<source>[A-Z]{2,6})\.\s+(?=[A-Z])")
+UNGDC_NAME = re.compile(r"(?P<country>[A-Z]{3}|EU)_(?P<session>\d{1,2})_(?P<year>\d{4})\.txt")
+DATE_NAME = re.compile(r"(?P<year>1[6-9]\d\d|20\d\d)(?:-(?P<month>\d\d)-(?P<day>\d\d))?(?=[-_. ]|$)")
+SPOKESPERSON = re.compile(r"Spokesperson (?P<name>[A-Z][\w-]+(?: [A-Z][\w-]+){0,2})[’']s\b")
+MINISTRY_TITLE = re.compile(r"\bForeign Ministry Spokesperson\b|\bMinistry of Foreign Affairs\b")
+# The fmprc.gov.cn page template: its language bar and its "Suggest to a friend" button.
+MINISTRY_PAGE = ("Suggest to a friend",)
+DEBRIS = re.compile(r"\s*(?:hinh anh \d+|Illustrative (?:image|photo)\b).*$", re.I)
+LEAD_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z\"“‘(])")
+NEAR_TOP = 6
+TITLE_CHARS = 200
+
+
+@dataclass
+class DocMeta:
+    title: str = ""
+    title_indexed: bool = True
+    date: str = ""
+    date_inferred: bool = False
+    year: Optional[int] = None
+    source: str = ""
+    place: str = ""
+    country: str = ""
+    speaker: str = ""
+    url: str = ""
+
+
+def describe(doc_id: str, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str],
+             headline: Optional[int]) -> DocMeta:
+    """The metadata of one document from its JSONL fields, its name and its paragraphs."""
+    name = PurePath(doc_id).name
+    un = UNGDC_NAME.fullmatch(name)
+    out = DocMeta(url=meta.get("url", ""))
+    out.country = country_of(meta.get("country", "")) or (un.group("country") if un else "")
+    set_title(out, meta, texts, kinds, headline, un)
+    set_date(out, meta, texts, kinds, name, un)
+    set_source(out, meta, texts, kinds)
+    match = SPOKESPERSON.search(out.title)
+    out.speaker = meta.get("speaker", "") or (match.group("name") if match else "")
+    return out
+
+
+def country_of(value: str) -> str:
+    return code_for(value) or value.strip()
+
+
+def set_title(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str],
+              headline: Optional[int], un: Optional[re.Match[str]]) -> None:
+    if meta.get("title"):
+        out.title = meta["title"]
+    elif headline is not None:
+        out.title = texts[headline]
+    elif un:
+        out.title = f"{display_name(un.group('country'))}: UN General Debate, session {int(un.group('session'))}" \
+                    f" ({un.group('year')})"
+        out.title_indexed = False
+    else:
+        out.title, out.title_indexed = lead_sentence(texts, kinds), False
+
+
+def lead_sentence(texts: Sequence[str], kinds: Sequence[str]) -> str:
+    """The first sentence of the first body paragraph that is not a salutation, dateline removed."""
+    for text, kind in zip(texts, kinds):
+        if kind != "body" or SALUTATION.match(text) or len(text.split()) < 4:
+            continue
+        dateline = DATELINE.match(text) or AGENCY_LEAD.match(text)
+        body = text[dateline.end():] if dateline else text
+        sentence = LEAD_END.split(body, 1)[0]
+        if len(sentence) > TITLE_CHARS:
+            sentence = sentence[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+        return sentence
+    return ""
+
+
+def set_date(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str], name: str,
+             un: Optional[re.Match[str]]) -> None:
+    if meta.get("date"):
+        out.date = meta["date"]
+        out.date_inferred = meta.get("date_inferred", "").lower() in ("true", "1", "yes")
+    else:
+        named = DATE_NAME.match(name)
+        file_year = int(un.group("year")) if un else (int(named.group("year")) if named else None)
+        near = [out.title] + [t for t, k in zip(texts, kinds) if k not in ("caption", "teaser")][:NEAR_TOP]
+        found = find_date(" \n ".join(near)[:2000])
+        if found and found[1] and (file_year is None or int(found[0][:4]) == file_year):
+            out.date = found[0]
+        elif named and named.group("month"):
+            out.date = f"{named.group('year')}-{named.group('month')}-{named.group('day')}"
+        elif found and not found[1] and (file_year or first_year("\n".join(texts))):
+            out.date, out.date_inferred = f"{file_year or first_year(chr(10).join(texts))}-{found[0]}", True
+        elif file_year:
+            out.date = str(file_year)
+    out.year = int(out.date[:4]) if out.date[:4].isdigit() else None
+
+
+def set_source(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str]) -> None:
+    for text in [t for t, k in zip(texts, kinds) if k == "body"][:3]:
+        dateline = DATELINE.match(text)
+        if dateline:
+            out.place, out.source = dateline.group("place"), dateline.group("source")
+            break
+        agency = AGENCY_LEAD.match(text)
+        if agency:
+            out.source = agency.group("source")
+            break
+    if not out.source and (MINISTRY_TITLE.search(out.title) or any(t in MINISTRY_PAGE for t in texts)):
+        out.source = "MFA"
+    out.source = meta.get("source", "") or out.source
+
+
+def strip_debris(text: str) -> int:
+    """Where scraping debris after a headline begins ("hinh anh 1Illustrative image (Photo: ...)")."""
+    match = DEBRIS.search(text)
+    return match.start() if match and len(text[:match.start()].split()) >= 3 else len(text)
