@@ -100,3 +100,19 @@ def test_export_without_an_index_says_how_to_build_one(run, tmp_path):
     result = run("export", index=tmp_path / "none")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("searchkit: no index at") and len(result.stderr.splitlines()) == 1
+
+
+def test_searching_never_imports_nltk(seeds_index):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom searchkit.cli import main\n"
+        f"r = CliRunner().invoke(main, ['--index', {str(seeds_index)!r}, 'search', 'fast lanes', '--json'])\n"
+        "assert r.exit_code == 0, r.output\nprint(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('nltk', 'pycountry', 'ftfy')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
