@@ -8,9 +8,7 @@ span (covering the stop words inside it), never word by word; a stemmed match ma
 >>> [text[s:e] for s, e in spans]
 ['Green lanes', 'fast', 'green lanes']
 
-Speed matters (the top ten passages are highlighted on every query, and some are long): rather than run
-the analyzer over the whole passage, each distinct word is analyzed once, and only words that can stem to a
-wanted term (cheap prefix test) are analyzed at all; positions are found by a regex over the candidates.
+Only words that can match are analyzed (see ``wordfind``), so long passages highlight fast.
 """
 
 from __future__ import annotations
@@ -20,40 +18,36 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
-from whoosh.support.charset import accent_map
-
-from .analysis import ANALYZER, TOKEN_PATTERN
+from .wordfind import WORD, candidates, clear_caches, exact_words, fold, word_terms
 
 # Fields whose terms are marked in the passage text (a title word found in the text is worth marking).
 TEXT_FIELDS = ("text", "title")
-WORD = re.compile(TOKEN_PATTERN)
-# The analyzer's stemmer only rewrites word endings, by at most this many characters of new text (Porter2:
-# "biliti" -> "ble" adds "le", "y" -> "i"); a word can stem to a term only if it starts with the rest.
-STEM_SLACK = 2
-_CACHE_LIMIT = 200_000
+# The case-preserving field of acronyms (``DOC`` is not ``doc``): its terms are marked as written.
+EXACT_FIELD = "caps"
 MAX_EXPANSIONS = 1000
-_terms_cache: dict[str, tuple[str, ...]] = {}
-# One character of a token, when the token pattern is a repeated character class (the fast path needs it).
-_TOKEN_CHAR = TOKEN_PATTERN[:-1] if re.fullmatch(r"\[[^\]]+\]\+", TOKEN_PATTERN) else None
-_TOKEN_CHAR_RE = re.compile(_TOKEN_CHAR or "(?!)")
+__all__ = ["Matchers", "Phrase", "clear_caches", "matchers_for", "merge", "spans_for"]
 
 
 class Phrase(NamedTuple):
-    """Analyzed words in order; ``slop`` is Whoosh's (1: adjacent, N: at most N positions apart)."""
+    """Analyzed words; ``slop`` is Whoosh's (1: adjacent; N: each next word within N positions), and an
+    unordered phrase (``"a b"~N`` as a nearness query) takes its words in any order."""
 
     words: tuple[str, ...]
     slop: int = 1
+    ordered: bool = True
 
 
 @dataclass
 class Matchers:
-    """What a query looks for in passage text: analyzed terms, phrases, and glob patterns on words."""
+    """What a query looks for in passage text: analyzed terms, phrases, glob patterns on words, and
+    ``exact`` forms (acronyms, matched as written)."""
 
     terms: set[str] = field(default_factory=set)
     phrases: list[Phrase] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
+    exact: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.phrases = [p if isinstance(p, Phrase) else Phrase(tuple(p)) for p in self.phrases]
@@ -63,11 +57,12 @@ class Matchers:
         return re.compile("|".join(fnmatch.translate(p) for p in self.patterns)) if self.patterns else None
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases or self.patterns)
+        return bool(self.terms or self.phrases or self.patterns or self.exact)
 
     def wanted(self) -> set[str]:
         """Terms a word must analyze to for a match to start at it."""
-        return self.terms | {p.words[0] for p in self.phrases if p.words}
+        starts = {w for p in self.phrases for w in (p.words if not p.ordered else p.words[:1])}
+        return self.terms | starts
 
     def matches_pattern(self, word: str) -> bool:
         return self._globs is not None and self._globs.match(fold(word)) is not None
@@ -89,13 +84,13 @@ def matchers_for(query: Any, reader: Any = None) -> Matchers:
         if isinstance(node, wq.AndNot):
             walk(node.a)
             return
-        if isinstance(node, wq.Phrase):
-            if node.fieldname in TEXT_FIELDS and node.words:
-                found.phrases.append(Phrase(tuple(str(w) for w in node.words), max(1, int(node.slop))))
+        phrase = phrase_of(node)
+        if phrase is not None:
+            if phrase.words:
+                found.phrases.append(phrase)
             return
         if node.is_leaf():
-            if getattr(node, "fieldname", None) in TEXT_FIELDS:
-                add_leaf(found, node, reader)
+            add_leaf(found, node, reader)
             return
         for child in node.children():
             walk(child)
@@ -104,9 +99,32 @@ def matchers_for(query: Any, reader: Any = None) -> Matchers:
     return found
 
 
+def phrase_of(node: Any) -> Phrase | None:
+    """A phrase or a nearness query over a text field as a ``Phrase`` (empty for other fields); None for
+    any other query."""
+    from whoosh import query as wq
+    from whoosh.query.spans import SpanNear, SpanNear2
+
+    if isinstance(node, wq.Phrase):
+        words = tuple(str(w) for w in node.words) if node.fieldname in TEXT_FIELDS else ()
+        return Phrase(words, max(1, int(node.slop)))
+    if isinstance(node, (SpanNear, SpanNear2)):
+        parts = list(node.qs) if isinstance(node, SpanNear2) else [node.a, node.b]
+        if not all(isinstance(q, wq.Term) for q in parts):
+            return None  # nested spans: mark their words one by one
+        words = tuple(str(q.text) for q in parts) if all(q.fieldname in TEXT_FIELDS for q in parts) else ()
+        return Phrase(words, max(1, int(node.slop)), bool(node.ordered))
+    return None
+
+
 def add_leaf(found: Matchers, node: Any, reader: Any) -> None:
     from whoosh import query as wq
 
+    fieldname = getattr(node, "fieldname", None)
+    if fieldname == EXACT_FIELD:
+        found.exact.update(str(t) for _, t in node.terms())
+    if fieldname not in TEXT_FIELDS:
+        return
     found.terms.update(leaf_terms(node, reader))
     if isinstance(node, (wq.Prefix, wq.Wildcard)):  # also mark words as written that fit the pattern
         found.patterns.append(fold(node.text) + ("*" if isinstance(node, wq.Prefix) else ""))
@@ -119,138 +137,52 @@ def leaf_terms(node: Any, reader: Any) -> list[str]:
         # A range over a text field can expand to much of the lexicon; a reader needs far fewer marks.
         pairs = itertools.islice(pairs, MAX_EXPANSIONS)
         return [t.decode("utf-8") if isinstance(t, bytes) else str(t) for f, t in pairs if f in TEXT_FIELDS]
-    except Exception:  # a leaf that cannot list its terms (a range, a custom query) highlights nothing
+    except Exception:  # a leaf that cannot list its terms (a custom query) highlights nothing
         return []
 
 
-def fold(word: str) -> str:
-    """The analyzer's normalisation before stemming: accents folded, lower case."""
-    return word.lower() if word.isascii() else word.translate(accent_map).lower()
-
-
-def word_terms(word: str) -> tuple[str, ...]:
-    """The index terms of one surface word (empty for a stop word), analyzed once per process."""
-    found = _terms_cache.get(word)
-    if found is None:
-        if len(_terms_cache) > _CACHE_LIMIT:
-            _terms_cache.clear()
-        found = _terms_cache[word] = tuple(t.text for t in ANALYZER(word))
-    return found
-
-
-def clear_caches() -> None:
-    """Forget analyzed words (benchmarks use it to measure a fresh process)."""
-    _terms_cache.clear()
-
-
-def _accent_marks() -> tuple[bytes, ...]:
-    """UTF-8 lead bytes of the characters the analyzer folds (two for three-byte characters)."""
-    marks = {chr(c).encode("utf-8")[: 1 if c < 0x800 else 2] for c in accent_map if c > 127}
-    return tuple(sorted(marks))
-
-
-_ACCENT_MARKS = _accent_marks()
-_ACCENTED = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(accent_map) if c > 127) + "]")
-
-
-def has_accents(text: str) -> bool:
-    """Whether ``text`` holds a letter the analyzer folds (curly quotes do not count); a byte search is
-    far faster than a character class over a long passage."""
-    if text.isascii():
-        return False
-    raw = text.encode("utf-8")
-    return any(mark in raw for mark in _ACCENT_MARKS)
-
-
-def accented_words(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of the words of ``text`` that hold a folded letter."""
-    last = -1
-    for match in _ACCENTED.finditer(text):
-        if match.start() < last:
-            continue
-        word = WORD.match(text, word_start(text, match.start()))
-        if word:
-            last = word.end()
-            yield word.span()
-
-
-def word_start(text: str, pos: int) -> int:
-    while pos > 0 and _TOKEN_CHAR_RE.match(text, pos - 1):
-        pos -= 1
-    return pos
-
-
-def _literal_prefix(glob: str) -> str:
-    cut = min((i for i in (glob.find("*"), glob.find("?"), glob.find("[")) if i >= 0), default=len(glob))
-    return glob[:cut].lower()
-
-
-def candidates(text: str, matchers: Matchers) -> Iterator[tuple[int, int]]:
-    """Spans of the words of ``text`` that may match: their folded form starts with a wanted prefix.
-
-    A term can only come from a word that starts with the term less its last ``STEM_SLACK`` letters, so
-    a literal search for those prefixes (fast) finds every candidate; words with accents are checked apart.
-    """
-    prefixes = {t[: max(1, len(t) - STEM_SLACK)] for t in matchers.wanted()}
-    prefixes.update(_literal_prefix(g) for g in matchers.patterns)
-    lower = text.lower()
-    if len(lower) != len(text) or "" in prefixes or _TOKEN_CHAR is None:
-        yield from (m.span() for m in WORD.finditer(text))  # rare: scan every word
-        return
-    seen: set[int] = set()
-    for prefix in prefixes:
-        for match in re.finditer(re.escape(prefix) + _TOKEN_CHAR + "*", lower):
-            start = match.start()
-            if start in seen or (start and _TOKEN_CHAR_RE.match(lower, start - 1)):
-                continue  # inside a longer word, or already found through a shorter prefix
-            seen.add(start)
-            yield match.span()
-    if has_accents(text):
-        starts = tuple(prefixes)
-        for start, end in accented_words(text):
-            if start not in seen and fold(text[start:end]).startswith(starts):
-                yield start, end
-
-
-def phrase_end(text: str, pos: int, phrase: Phrase) -> int | None:
-    """Where ``phrase`` ends when its first word ends at ``pos``, or None if it does not continue there.
+def phrase_end(text: str, pos: int, first: tuple[str, ...], phrase: Phrase) -> int | None:
+    """Where ``phrase`` ends when a word analyzing to ``first`` ends at ``pos``; None if it does not.
 
     Words analyzing to nothing (stop words) take no position, as in the index, so "right to development"
     matches the phrase ``right develop`` and is marked whole.
     """
-    rest, gap, end = list(phrase.words[1:]), 0, pos
-    if not rest:
-        return end
-    for match in WORD.finditer(text, pos):
+    rest = list(phrase.words)
+    taken = next((w for w in (rest if not phrase.ordered else rest[:1]) if w in first), None)
+    if taken is None:
+        return None
+    rest.remove(taken)
+    gap, end = 0, pos
+    for match in WORD.finditer(text, pos) if rest else ():
         terms = word_terms(match.group())
         if not terms:
             continue
         gap += 1
-        if rest[0] in terms:
-            rest.pop(0)
+        hit = next((w for w in (rest if not phrase.ordered else rest[:1]) if w in terms), None)
+        if hit is not None:
+            rest.remove(hit)
             gap, end = 0, match.end()
             if not rest:
                 return end
         elif gap >= phrase.slop:
             return None
-    return None
+    return end if not rest else None
 
 
 def spans_for(text: str, matchers: Matchers) -> list[tuple[int, int]]:
     """Sorted, non-overlapping character spans of ``text`` that the matchers hit."""
     if not matchers or not text:
         return []
-    spans: list[tuple[int, int]] = []
-    for start, end in candidates(text, matchers):
+    spans: list[tuple[int, int]] = list(exact_words(text, matchers.exact))
+    for start, end in candidates(text, matchers.wanted(), matchers.patterns):
         word = text[start:end]
         terms = word_terms(word)
         if matchers.terms.intersection(terms) or matchers.matches_pattern(word):
             spans.append((start, end))
         for phrase in matchers.phrases:
-            if phrase.words[0] in terms:
-                last = phrase_end(text, end, phrase)
-                if last is not None:
-                    spans.append((start, last))
+            last = phrase_end(text, end, terms, phrase)
+            if last is not None:
+                spans.append((start, last))
     return merge(spans)
 
 

@@ -144,3 +144,22 @@ def test_spans_and_doc_spans_of_a_phrase_point_at_the_same_words(run, tmp_path):
     assert bracketed(hit) == "The [right to development] matters."
     (start, end), = hit["doc_spans"]
     assert source[start:end] == "right   to\ndevelopment"
+
+
+def test_a_nearness_query_marks_its_words_in_any_order(speech_store):
+    from whoosh.query.spans import SpanNear2
+
+    near = SpanNear2([wq.Term("text", "develop"), wq.Term("text", "right")], slop=2, ordered=False)
+    marked = spans_of(speech_store, near)
+    assert marked.startswith("The [right to development] is an inalienable human right. Viet")
+    # "development rights" matches too, and touches the first match: one stretch.
+    assert "The [right of peoples to development, and development rights], matter." in marked
+
+
+def test_acronyms_from_the_case_preserving_field_are_marked_as_written():
+    text = "The DOC and the COC: a doc is not the DOC. NGOs and an NGO; DOCS? no: DOCTOR."
+    matchers = Matchers(exact={"DOC", "NGO"})
+    assert mark(text, spans_for(text, matchers), "[", "]") == (
+        "The [DOC] and the COC: a doc is not the [DOC]. [NGOs] and an [NGO]; DOCS? no: DOCTOR.")
+    query = wq.Or([wq.Term("caps", "DOC"), wq.Term("text", "cooper")])
+    assert matchers_for(query).exact == {"DOC"} and matchers_for(query).terms == {"cooper"}
