@@ -10,27 +10,22 @@ changes). Otherwise the closest passages are aligned word by word (``align``): `
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any, Optional
 
 from . import citation
-from .align import align
-from .analysis import terms
+from .align import Alignment, align
 from .errors import QueryError
 from .index import Store
 from .locate import Locator
+from .quotematch import Part, Quotation, find_parts, overlaps_edge, parse_quotation
 from .sources import Sources, Window
-from .typography import DASHES, Folded, fold, is_boundary, split_ellipses, tokens, trim
+from .typography import tokens
 
 NEAR = 0.7  # least similarity for "near": one word wrong in four still is; an invented sentence is not
 ALL_WORDS_CAP = 500  # passages holding every word, verified in full
 RANKED = 20  # best-ranked passages verified when none holds every word
 ALIGNED = 8  # of those, the ones aligned word by word for near matches
-
-_DASHED = re.compile(r"[\w']*[ \t]*[" + re.escape(DASHES) + r"]+\s*[\w']*")
 
 
 @dataclass
@@ -59,89 +54,6 @@ class Citation:
     url: Optional[str] = None
 
 
-@dataclass
-class Part:
-    """The text between two ellipses: folded, with its offset in the quotation and its tokens."""
-
-    folded: Folded
-    offset: int
-
-    @property
-    def words(self) -> list[str]:
-        return [t for t, _, _ in tokens(self.folded)]
-
-
-@dataclass
-class Quotation:
-    text: str
-    parts: list[Part]
-    all_terms: list[str]  # index terms of every word, for ranking
-    sure_terms: list[str]  # terms every exact source must hold (words next to dashes may differ)
-
-
-def parse_quotation(text: str) -> Quotation:
-    """Split ``text`` at its ellipses and fold each part; a quotation without words is an error."""
-    text = unicodedata.normalize("NFC", text)
-    parts = []
-    for start, end in split_ellipses(text):
-        folded = trim(fold(text[start:end]))
-        if folded.text:
-            parts.append(Part(folded, start))
-    if not parts:
-        raise QueryError("the quotation has no words; give the words to look up")
-    raw = " ".join(text[p.offset + p.folded.src[0] : p.offset + p.folded.src[-1] + 1] for p in parts)
-    compat = unicodedata.normalize("NFKC", raw)
-    all_terms = list(dict.fromkeys(terms(compat)))
-    if not all_terms:
-        raise QueryError("the quotation has only very common words; quote more of it to look it up")
-    sure = list(dict.fromkeys(terms(_DASHED.sub(" ", compat))))
-    return Quotation(text, parts, all_terms, sure)
-
-
-def find_parts(window: Window, parts: list[str]) -> list[list[tuple[int, int]]]:
-    """Every occurrence of the parts, in order, in the window's folded text: one span list each.
-
-    A part must start and end on word boundaries; the gap an ellipsis stands for stays in one paragraph.
-    """
-    text = window.folded.text
-    found: list[list[tuple[int, int]]] = []
-    start = text.find(parts[0])
-    while start != -1:
-        spans = _rest(window, parts, start)
-        if spans:
-            found.append(spans)
-        start = text.find(parts[0], (spans[-1][1] if spans else start + 1))
-    return found
-
-
-def _rest(window: Window, parts: list[str], start: int) -> Optional[list[tuple[int, int]]]:
-    text = window.folded.text
-    end = start + len(parts[0])
-    if not (is_boundary(text, start) and is_boundary(text, end)):
-        return None
-    spans = [(start, end)]
-    for part in parts[1:]:
-        j = text.find(part, spans[-1][1])
-        while j != -1 and not (is_boundary(text, j) and is_boundary(text, j + len(part))):
-            j = text.find(part, j + 1)
-        if j == -1 or window.para_at(spans[-1][1] - 1) != window.para_at(j):
-            return None
-        spans.append((j, j + len(part)))
-    return spans
-
-
-def overlaps_edge(folded: str, parts: list[str], tail: bool) -> bool:
-    """Whether the quotation could run on past this passage's end (``tail``) or begin before its start."""
-    for part in parts:
-        cuts = [i for i in range(1, len(part)) if is_boundary(part, i) and part[i - 1 : i + 1].strip()]
-        cuts += [i for i in range(1, len(part)) if part[i] == " "]
-        for i in cuts:
-            piece = part[:i].rstrip() if tail else part[i:].lstrip()
-            if len(piece) >= 2 and (folded.endswith(piece) if tail else folded.startswith(piece)):
-                return True
-    return False
-
-
 class Citer:
     """Looks up quotations in one open index; reuse it for a batch (it caches passages and files)."""
 
@@ -163,19 +75,26 @@ class Citer:
     def cite(self, text: str) -> list[Citation]:
         """Every exact occurrence, earliest date first; else the near matches; else one ``none``."""
         quote = parse_quotation(text)
-        parts = [p.folded.text for p in quote.parts]
-        holding = self.sources.holding_all(quote.sure_terms, ALL_WORDS_CAP)
-        found = self._exact(holding, parts)
-        ranked: list[int] = []
-        if not found:
-            ranked = self.sources.ranked(quote.all_terms, RANKED)
-            seen = set(holding)
-            found = self._exact([d for d in ranked if d not in seen], parts)
-            found = found or self._across(list(dict.fromkeys(ranked + holding)), parts)
+        found, ranked = self._find_exact(quote)
         results = self._sorted(found) if found else self._near(quote, ranked)
         for result in results:
             self._locate(result)
         return results
+
+    def _find_exact(self, quote: Quotation) -> tuple[list[Citation], list[int]]:
+        """Exact occurrences, and the ranked candidates when it took them to look."""
+        needles = quote.needles
+        holding = self.sources.holding_all(quote.sure_terms, ALL_WORDS_CAP)
+        found = self._exact(holding, needles)
+        if found:
+            return found, []
+        ranked = self.sources.ranked(quote.all_terms, RANKED)
+        seen = set(holding)
+        found = self._exact([d for d in ranked if d not in seen], needles)
+        if not found:
+            pairs = self._split_pairs(quote) | self._edge_pairs(list(dict.fromkeys(ranked + holding)), needles)
+            found = self._across(pairs, needles)
+        return found, ranked
 
     def _exact(self, docnums: list[int], parts: list[str]) -> list[Citation]:
         out = []
@@ -184,21 +103,31 @@ class Citer:
             out += [self._citation(window, spans, "exact", 1.0) for spans in find_parts(window, parts)]
         return out
 
-    def _across(self, docnums: list[int], parts: list[str]) -> list[Citation]:
-        """Occurrences that run from a candidate passage into the next one (or from the one before)."""
-        pairs: dict[tuple[int, int], None] = {}
+    def _split_pairs(self, quote: Quotation) -> set[tuple[int, int]]:
+        """Consecutive passages where one holds every word before a sentence end and the next every word after."""
+        pairs = set()
+        for head, tail in quote.splits():
+            following = set(self.sources.holding_all(tail, ALL_WORDS_CAP))
+            for docnum in self.sources.holding_all(head, ALL_WORDS_CAP):
+                if docnum + 1 in following and self.sources.neighbour(docnum, +1) == docnum + 1:
+                    pairs.add((docnum, docnum + 1))
+        return pairs
+
+    def _edge_pairs(self, docnums: list[int], parts: list[str]) -> set[tuple[int, int]]:
+        """Candidates whose end could begin the quotation (with the next passage), or whose start end it."""
+        pairs = set()
         for docnum in docnums:
             folded = self.sources.window([docnum]).folded.text
-            if overlaps_edge(folded, parts, tail=True):
-                after = self.sources.neighbour(docnum, +1)
-                if after is not None:
-                    pairs[(docnum, after)] = None
-            if overlaps_edge(folded, parts, tail=False):
-                before = self.sources.neighbour(docnum, -1)
-                if before is not None:
-                    pairs[(before, docnum)] = None
+            after = self.sources.neighbour(docnum, +1) if overlaps_edge(folded, parts, tail=True) else None
+            before = self.sources.neighbour(docnum, -1) if overlaps_edge(folded, parts, tail=False) else None
+            pairs.update([(docnum, after)] if after is not None else [])
+            pairs.update([(before, docnum)] if before is not None else [])
+        return pairs
+
+    def _across(self, pairs: set[tuple[int, int]], parts: list[str]) -> list[Citation]:
+        """Occurrences that begin in the first passage of a pair and end in the second."""
         out = []
-        for pair in pairs:
+        for pair in sorted(pairs):
             window = self.sources.window(list(pair))
             for spans in find_parts(window, parts):
                 if window.passage_at(spans[0][0]) == 0 and window.passage_at(spans[-1][1] - 1) == 1:
@@ -206,34 +135,46 @@ class Citer:
         return out
 
     def _near(self, quote: Quotation, ranked: list[int]) -> list[Citation]:
-        words = [p.words for p in quote.parts]
-        best: list[Citation] = []
-        for docnum in ranked[:ALIGNED]:
-            around = [d for d in (self.sources.neighbour(docnum, -1), docnum, self.sources.neighbour(docnum, +1))
-                      if d is not None]
-            window = self.sources.window(around)
-            toks = tokens(window.folded)
-            alignment = align(words, [t for t, _, _ in toks])
-            if not alignment.matched:
-                continue
-            spans = [(toks[j1][1], toks[j2 - 1][2]) for j1, j2 in alignment.regions if j2 > j1]
-            if not spans:
-                continue
-            similarity = round(min(alignment.similarity, 0.99), 3)
-            verdict = "near" if similarity >= NEAR else "none"
-            cite = self._citation(window, spans, verdict, similarity)
-            if verdict == "near":
-                cite.diff = self._diff(quote, window, toks, alignment)
-            best.append(cite)
-        if not best:
+        """The best-aligned candidates: ``near`` (with every republication of that source) or one ``none``."""
+        scored = [c for c in (self._align(quote, d) for d in ranked[:ALIGNED]) if c is not None]
+        if not scored:
             return [Citation("none", 0.0)]
-        top = max(c.similarity for c in best)
-        keep = self._sorted([c for c in best if c.similarity == top])
-        return keep if keep[0].verdict == "near" else keep[:1]
+        top = max(c.similarity for c in scored)
+        best = [c for c in scored if c.similarity == top]
+        if best[0].verdict == "none":
+            return self._sorted(best)[:1]
+        return self._sorted(best + self._republished(best[0]))
 
-    def _diff(self, quote: Quotation, window: Window, toks: list, alignment: Any) -> list[dict[str, str]]:
+    def _align(self, quote: Quotation, docnum: int) -> Optional[Citation]:
+        """Align the quotation with a candidate and its neighbours (it may run across them)."""
+        around = [d for d in (self.sources.neighbour(docnum, -1), docnum, self.sources.neighbour(docnum, +1))
+                  if d is not None]
+        window = self.sources.window(around)
+        toks = tokens(window.folded)
+        alignment = align([p.words for p in quote.parts], [t for t, _, _ in toks])
+        spans = [(toks[j1][1], toks[j2 - 1][2]) for j1, j2 in alignment.regions if j2 > j1]
+        if not alignment.matched or not spans:
+            return None
+        similarity = round(min(alignment.similarity, 0.99), 3)
+        verdict = "near" if similarity >= NEAR else "none"
+        cite = self._citation(window, spans, verdict, similarity)
+        if verdict == "near":
+            cite.diff = self._diff(quote, window, toks, alignment)
+        return cite
+
+    def _republished(self, near: Citation) -> list[Citation]:
+        """Other passages holding the very words of the closest source: the statement republished."""
+        try:
+            source = parse_quotation(near.quote or "")
+        except QueryError:
+            return []
+        found = self._exact(self.sources.holding_all(source.sure_terms, ALL_WORDS_CAP), source.needles)
+        for cite in found:
+            cite.verdict, cite.similarity, cite.diff = near.verdict, near.similarity, near.diff
+        return found
+
+    def _diff(self, quote: Quotation, window: Window, toks: list, alignment: Alignment) -> list[dict[str, str]]:
         """Word-level diff of quotation against source, in each side's own surface text."""
-        joined = window.text
         out: list[dict[str, str]] = []
         for k, (part, ops) in enumerate(zip(quote.parts, alignment.opcodes)):
             qtoks = tokens(part.folded)
@@ -241,10 +182,8 @@ class Citer:
                 gap_from, gap_to = alignment.regions[k - 1][1], ops[0][3]
                 out.append({"op": "gap", "quote": "…", "source": _surface_src(window, toks, gap_from, gap_to)})
             for tag, i1, i2, j1, j2 in ops:
-                qtext = _surface_quote(quote.text, part, qtoks, i1, i2)
-                stext = _surface_src(window, toks, j1, j2)
-                out.append({"op": tag, "quote": qtext, "source": stext})
-        del joined
+                out.append({"op": tag, "quote": _surface_quote(quote.text, part, qtoks, i1, i2),
+                            "source": _surface_src(window, toks, j1, j2)})
         return out
 
     def _citation(self, window: Window, spans: list[tuple[int, int]], verdict: str, similarity: float) -> Citation:

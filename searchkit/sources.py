@@ -30,22 +30,35 @@ class Window:
     text: str
     starts: list[int]
     folded: Folded
-    maps: list[OffsetMap] = field(default_factory=list)
+    _maps: dict[int, OffsetMap] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, stored: list[dict[str, Any]]) -> "Window":
-        parts, starts, length = [], [], 0
-        for k, fields in enumerate(stored):
-            if k:
-                sep = " " if fields.get("para") == stored[k - 1].get("para") else "\n\n"
-                parts.append(sep)
-                length += len(sep)
-            starts.append(length)
-            parts.append(fields.get("text", ""))
-            length += len(parts[-1])
-        text = "".join(parts)
-        maps = [OffsetMap.decode(f.get("text", ""), f.get("offsets", [])) for f in stored]
-        return cls(stored, text, starts, fold(text), maps)
+    def single(cls, fields: dict[str, Any]) -> "Window":
+        text = fields.get("text", "")
+        return cls([fields], text, [0], fold(text))
+
+    @classmethod
+    def join(cls, windows: list["Window"]) -> "Window":
+        """One window of consecutive passages, reusing each one's folded text."""
+        first = windows[0]
+        stored, texts, starts = list(first.stored), [first.text], list(first.starts)
+        chars, src, soft = [first.folded.text], list(first.folded.src), set(first.folded.soft)
+        length, folded_length = len(first.text), len(first.folded.text)
+        for w in windows[1:]:
+            sep = " " if w.stored[0].get("para") == stored[-1].get("para") else "\n\n"
+            if chars[-1][-1:].isalnum() and w.folded.text[:1].isalnum():
+                chars.append(" ")
+                src.append(length)
+                folded_length += 1
+            offset = length + len(sep)
+            texts += [sep, w.text]
+            starts += [offset + x for x in w.starts]
+            chars.append(w.folded.text)
+            src.extend(offset + x for x in w.folded.src)
+            soft.update(folded_length + x for x in w.folded.soft)
+            stored += w.stored
+            length, folded_length = offset + len(w.text), folded_length + len(w.folded.text)
+        return cls(stored, "".join(texts), starts, Folded("".join(chars), src, frozenset(soft)))
 
     def passage_of(self, pos: int) -> int:
         """Which passage holds position ``pos`` of the joined text."""
@@ -60,8 +73,11 @@ class Window:
     def doc_offset(self, pos: int) -> int:
         """The original document's offset of joined-text position ``pos``."""
         k = self.passage_of(pos)
-        local = min(pos - self.starts[k], max(len(self.maps[k].text) - 1, 0))
-        return self.maps[k].to_doc(local)
+        if k not in self._maps:
+            fields = self.stored[k]
+            self._maps[k] = OffsetMap.decode(fields.get("text", ""), fields.get("offsets", []))
+        local = min(pos - self.starts[k], max(len(self._maps[k].text) - 1, 0))
+        return self._maps[k].to_doc(local)
 
 
 def is_next(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -81,7 +97,7 @@ class Sources:
         self.searcher = store.ix.searcher(weighting=BM25F(B=0.0, K1=0.01))
         self.reader = self.searcher.reader()
         self._stored: dict[int, dict[str, Any]] = {}
-        self._windows: dict[tuple[int, ...], Window] = {}
+        self._windows: dict[int, Window] = {}
         self._orders: dict[str, list[int]] = {}
 
     def close(self) -> None:
@@ -95,12 +111,15 @@ class Sources:
         return self._stored[docnum]
 
     def window(self, docnums: list[int]) -> Window:
-        key = tuple(docnums)
-        if key not in self._windows:
-            if len(self._windows) > 2000:
+        """The window of these consecutive passages (each passage is folded once per run)."""
+        if len(docnums) > 1:
+            return Window.join([self.window([d]) for d in docnums])
+        docnum = docnums[0]
+        if docnum not in self._windows:
+            if len(self._windows) > 5000:
                 self._windows.clear()
-            self._windows[key] = Window.build([self.stored(d) for d in docnums])
-        return self._windows[key]
+            self._windows[docnum] = Window.single(self.stored(docnum))
+        return self._windows[docnum]
 
     def holding_all(self, terms: list[str], cap: int) -> list[int]:
         """Passages whose text holds every one of ``terms`` (at most ``cap``, in index order)."""

@@ -71,6 +71,7 @@ class Folded:
 
     text: str
     src: list[int]
+    soft: frozenset[int] = frozenset()  # positions of joining hyphens that were dropped
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` span covering folded ``[start, end)`` (``end > start``)."""
@@ -108,6 +109,7 @@ def _structure(s: str, src: list[int]) -> Folded:
     """Resolve dashes and whitespace (see the module's doc)."""
     out: list[str] = []
     out_src: list[int] = []
+    soft: set[int] = set()
     pos = 0
     for m in _STRUCTURE.finditer(s):
         out.append(s[pos : m.start()])
@@ -125,14 +127,16 @@ def _structure(s: str, src: list[int]) -> Folded:
         ):
             out.append("-")
             out_src.append(src[m.start() + m.group().index(run[0])])
+        else:
+            soft.add(len(out_src))  # a quotation may still begin or end at the joined word's hyphen
     out.append(s[pos:])
     out_src.extend(src[pos:])
-    return Folded("".join(out), out_src)
+    return Folded("".join(out), out_src, frozenset(soft))
 
 
-def is_boundary(text: str, i: int) -> bool:
-    """True when position ``i`` of folded ``text`` does not fall inside a word."""
-    return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
+def is_boundary(text: str, i: int, soft: frozenset[int] = frozenset()) -> bool:
+    """True when position ``i`` of folded ``text`` does not fall inside a word (or falls on a joined hyphen)."""
+    return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum()) or i in soft
 
 
 def split_ellipses(quote: str) -> list[tuple[int, int]]:

@@ -178,6 +178,21 @@ def test_one_word_misquote_is_near_with_a_word_diff(run, qix):
     )
 
 
+def test_near_match_lists_every_republication(run, qix):
+    result = run("cite", "Self-determination of peoples remains the cornerstone of the Charter", "--json", index=qix)
+    assert result.exit_code == 1
+    found = rows(result)
+    assert [(r["doc_id"], r["verdict"]) for r in found] == [("mfa-1", "near"), ("vna-2", "near")]
+    assert found[0]["similarity"] == found[1]["similarity"] < 1
+    assert [d for d in found[1]["diff"] if d["op"] != "equal"] == [{"op": "replace", "quote": "the", "source": "a"}]
+
+
+def test_quote_may_start_inside_a_hyphenated_name(run, qix):
+    result = run("cite", "determination of peoples remains a cornerstone", "--json", index=qix)
+    assert result.exit_code == 0
+    assert rows(result)[0]["quote"] == "determination of peoples remains a cornerstone"
+
+
 def test_invented_quote_is_none_with_the_closest_passage(run, qix):
     result = run("cite", "Penguins will inherit the frozen continent of tomorrow", "--json", index=qix)
     assert result.exit_code == 1
