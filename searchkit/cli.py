@@ -534,11 +534,8 @@ def serve_cmd(ctx: click.Context, stop: bool, index_dir: Optional[str]) -> None:
 @handle_errors
 def export_cmd(ctx: click.Context, fmt: str, index_dir: Optional[str]) -> None:
     """Print every passage with its metadata, in reading order (for inspection or another engine)."""
-    import json
-
-    from .export import passages
+    from .export import json_lines
     from .index import Store
 
-    store = Store.open(index_path(ctx, index_dir))
-    for record in passages(store):
-        click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    for line in json_lines(Store.open(index_path(ctx, index_dir))):
+        click.echo(line)

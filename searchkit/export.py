@@ -1,10 +1,14 @@
 """Every passage of an index as plain records: for inspection, and for moving to another engine.
 
-Passages come in reading order: by document id, then paragraph, then piece.
+Passages come in reading order: by document id, then paragraph, then piece. Each record carries the
+document's metadata, the passage's cleaned text, its source span in the document (``char_start``,
+``char_end``) and its sentences as ``[start, end]`` offsets into ``text``, so another engine (or a script)
+can cite and highlight without re-segmenting.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator
 
 from .index import Store
@@ -34,3 +38,9 @@ def record(fields: dict[str, Any]) -> dict[str, Any]:
         omap = OffsetMap.decode(out["text"], fields.get("offsets", []))
         out["char_start"], out["char_end"] = omap.span_to_doc(0, len(out["text"]))
     return out
+
+
+def json_lines(store: Store) -> Iterator[str]:
+    """``passages(store)`` as compact JSON, one object per line, keys in ``EXPORT_KEYS`` order."""
+    for item in passages(store):
+        yield json.dumps(item, ensure_ascii=False, separators=(",", ":"))

@@ -27,10 +27,16 @@ INTERFACE = {
 }
 CAPTION = re.compile(r"(?:^\(?|[\s.(])(?:Photos?|Image|Illustrative (?:image|photo)|Source|Video|File photo)"
                      r"\s*:\s*[^()]{1,60}\)?\s*\.?\s*$|^\(?(?:Photos?|Illustrative (?:image|photo))\b", re.I)
-DATE_ONLY = re.compile(r"(?:(?:Updated|Posted|Published|Date)\s*:?\s*)?(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+DATE_ONLY = re.compile(r"(?:(?:Updated|Posted|Published|Dated|Date)\s*:?\s*)?(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
                        r"|\d{1,2}[/.]\d{1,2}[/.]\d{4}|[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})"
                        r"(?:[ ,-]+\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?(?: ?\(?GMT[+-]?\d*\)?)?)?")
 _WORDS = re.compile(r"\S+")
+SUBHEADING_WORDS = 15
+FUNCTION_WORDS = {
+    "a", "an", "the", "of", "and", "or", "but", "to", "in", "on", "at", "by", "for", "with", "from", "as", "that",
+    "which", "who", "is", "are", "was", "were", "be", "will", "would", "shall", "should", "can", "could", "may",
+    "must", "has", "have", "had", "its", "their", "our", "his", "her", "this", "these", "those", "not", "into",
+}
 
 
 def kind_of(text: str) -> str:
@@ -41,8 +47,9 @@ def kind_of(text: str) -> str:
         return "boilerplate"
     if sum(1 for w in words if w.lower() in LANGUAGES) >= 3:
         return "boilerplate"
-    if DATE_ONLY.fullmatch(text.strip()):
-        return "boilerplate"
+    rest = DATE_ONLY.sub(" ", text)
+    if len(words) <= 12 and rest != text and sum(1 for w in _WORDS.findall(rest) if w.isalpha()) <= 1:
+        return "boilerplate"  # a date line ("2020/11/09", "January 21, 1946. Dated January 14, 1946")
     if len(words) <= 60 and CAPTION.search(text):
         return "caption"
     if is_debris(words):
@@ -59,30 +66,55 @@ def is_debris(words: Sequence[str]) -> bool:
 
 
 def headline_like(text: str) -> bool:
-    """A heading: a short line that is not a sentence, a salutation or a lead-in to what follows."""
+    """A heading: a short line that is not a sentence, a salutation, a lead-in or a sentence cut short."""
     words = _WORDS.findall(text)
     if not 3 <= len(words) <= 25 or SALUTATION.match(text) or ends_sentence(text):
+        return False
+    if words[-1].lower().strip("\"'”’") in FUNCTION_WORDS:  # "... a manifestation of the"
         return False
     return text.rstrip()[-1] not in ",;" and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘")
 
 
-def classify(texts: Sequence[str], title: str = "") -> tuple[list[str], Optional[int]]:
+def caps_heading(text: str) -> bool:
+    """An ALL CAPS or numbered section heading ("II. THE FEDERAL PROGRAM"), never a teaser."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and not ends_sentence(text)
+
+
+def section_heading(text: str) -> bool:
+    """A heading that looks like one in any layout: ALL CAPS, numbered ("II. THE FEDERAL PROGRAM") or
+    short and in Title Case ("The Price of Peace")."""
+    words = _WORDS.findall(text)
+    if not words or len(words) > 14 or ends_sentence(text):
+        return False
+    if caps_heading(text):
+        return True
+    content = [w for w in words if w[:1].isalpha() and w.lower() not in FUNCTION_WORDS]
+    return bool(content) and sum(w[0].isupper() for w in content) >= 0.8 * len(content) and len(words) <= 10
+
+
+def classify(texts: Sequence[str], title: str = "", page: bool = True) -> tuple[list[str], Optional[int]]:
     """The kind of every paragraph, and the index of the page's headline (None when it has none).
 
     ``title`` is a title known from elsewhere (JSONL metadata): the paragraph repeating it is the headline.
+    ``page`` says the document is laid out in blank-line blocks, as scraped pages are; in speeches (one
+    paragraph per line, hard-wrapped text) a line that is not a sentence is more often a cut than a
+    heading, so only unmistakable section headings count there, and there are no teasers.
     """
     kinds = [kind_of(t) for t in texts]
     heads = [kinds[i] == "body" and headline_like(t) for i, t in enumerate(texts)]
     headline = find_headline(texts, kinds, heads, title)
     if headline is not None:
         kinds[headline] = "title"
-    mark_teasers(texts, kinds, heads, headline)
+    if page:
+        mark_teasers(texts, kinds, heads, headline)
     for i, text in enumerate(texts):
         if kinds[i] != "body" or not heads[i]:
             continue
         if headline is not None and same(text, texts[headline]):
             kinds[i] = "boilerplate"  # the headline repeated as page furniture
-        elif i + 1 < len(texts) and kinds[i + 1] == "body" and not heads[i + 1]:
+        elif section_heading(text) or page and len(_WORDS.findall(text)) <= SUBHEADING_WORDS and i + 1 < len(
+                texts) and kinds[i + 1] == "body" and not heads[i + 1]:
             kinds[i] = "title"  # a subheading over body text
     return kinds, headline
 
@@ -102,7 +134,7 @@ def mark_teasers(texts: Sequence[str], kinds: list[str], heads: list[bool], head
     (a linked headline and its image's title) with the blurb under them."""
     n = len(texts)
     for i in range(n):
-        if i == headline or kinds[i] != "body" or not heads[i]:
+        if i == headline or kinds[i] != "body" or not heads[i] or caps_heading(texts[i]):
             continue
         pair = i + 1 < n and heads[i + 1] and same(texts[i], texts[i + 1])
         run = (i + 1 < n and heads[i + 1] and kinds[i + 1] == "body" and i + 1 != headline) or (

@@ -21,9 +21,11 @@ from statistics import median
 
 from .textlines import Line
 
-# Page furniture on a line of its own: "19", "- 19 -", "Page 3 of 9", and UN job numbers "10-54827 42".
+# Page furniture on a line of its own: "19", "- 19 -", "Page 3 of 9", UN job numbers "10-54827 42",
+# "16/23 15-29595", UN record headers "28/09/2015 A/70/PV.15".
 PAGE_NUMBER = re.compile(r"(?:-\s*)?\d{1,3}(?:\s*-)?|[Pp]age \d{1,4}(?: of \d{1,4})?"
-                         r"|(?:\d{1,3}\s+)?\d{2}-\d{5}(?:\s+\d{1,3})?")
+                         r"|(?:\d{1,3}(?:/\d{1,3})?\s+)?\d{2}-\d{5}(?:\s+\d{1,3}(?:/\d{1,3})?)?"
+                         r"|(?:\d\d/\d\d/\d{4}\s+)?A/(?:\d{1,2}/)?PV\.\d{1,4}(?:\s+\d\d/\d\d/\d{4})?")
 # A sentence ends at . ! ? : or an ellipsis, maybe followed by closing quotes or brackets.
 TERMINAL = re.compile(r"(?:[.!?:…]|\.\.\.)[\"'”’»)\]*]*$")
 SALUTATION = re.compile(r"(?:Mr|Madam|Madame|Mister|Ms|Sir|Your|Excellenc|Ladies|Distinguished|Dear|Colleagues|"
@@ -38,6 +40,10 @@ NEIGHBOURS = 4
 # Characters of room a sentence-ending line must leave (a ragged margin of a few characters is noise).
 MARGIN = 2
 QUOTE_MARGIN = 8
+# A line this long that ends without punctuation is a paragraph cut in two, not a heading.
+CUT_LINE = 150
+INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?][\"”’)]? +[A-Z][a-z]")
+CREDIT_END = re.compile(r"\b(?:Photos?|Source|Image|Video)\s*:\s*[^.]{1,60}\)?$", re.I)
 
 
 @dataclass
@@ -140,7 +146,21 @@ def joiner(prev: str, nxt: str) -> str | None:
         return "hyphen"
     if not ends_sentence(prev) and starts_lower(nxt):
         return " "
+    # A long paragraph line that stops mid-sentence was cut (a page break), even when the next part
+    # begins with a name ("... lodged claims with the United" / "Nations Commission ...").
+    if cut_line(prev) and nxt[:1].isalnum() and not LABEL.match(nxt) and (
+            ends_sentence(nxt) or INNER_SENTENCE.search(nxt)):  # the rest of the sentence, not a heading
+        return " "
     return None
+
+
+def cut_line(text: str) -> bool:
+    """A paragraph line that stops mid-sentence: long, or holding a finished sentence before the cut."""
+    if ends_sentence(text) or CREDIT_END.search(text):
+        return False
+    if text[-1].isdigit():  # "... the Congress. January 20, 1972": a heading with its date
+        return False
+    return len(text) >= CUT_LINE or (len(text) >= 60 and bool(INNER_SENTENCE.search(text)))
 
 
 def breaks(ev: Evidence, k: int) -> bool:

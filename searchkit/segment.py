@@ -18,10 +18,9 @@ from typing import Optional
 from .ingest import Document
 from .kinds import classify
 from .layout import LABEL, Block, analyse
-from .metadata import describe, strip_debris
+from .metadata import describe, speakers, strip_debris
 from .offsets import OffsetMap, Piece
 from .sentences import Sentencer
-from .speakers import speakers
 from .textlines import Line, split_lines
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -75,12 +74,17 @@ class Paragraph:
 
 def paragraphs(text: str) -> list[Paragraph]:
     """The paragraphs of a document's decoded text, in reading order, labels split off."""
+    return read_layout(text)[0]
+
+
+def read_layout(text: str) -> tuple[list[Paragraph], str]:
+    """The paragraphs of a document and the name of its layout (blank, line, wrapped)."""
     lines = split_lines(text)
     layout = analyse(lines)
     vocab = Vocabulary(text)
     paras = [Paragraph(assemble(lines, block, vocab)) for block in layout.blocks]
     split_labels(paras)
-    return [p for p in paras if p.omap.text]
+    return [p for p in paras if p.omap.text], layout.name
 
 
 def assemble(lines: list[Line], block: Block, vocab: "Vocabulary") -> OffsetMap:
@@ -150,11 +154,11 @@ def split_labels(paras: list[Paragraph]) -> None:
 
 def segment(doc: Document, sentencer: Optional[Sentencer] = None) -> list[Passage]:
     """The passages of ``doc``, numbered 1.. in reading order, with the document's metadata."""
-    paras = paragraphs(doc.text)
+    paras, layout = read_layout(doc.text)
     for para in paras:
         para.omap = para.omap.slice(0, strip_debris(para.omap.text))
     texts = [p.omap.text for p in paras]
-    kinds, headline = classify(texts, doc.meta.get("title", ""))
+    kinds, headline = classify(texts, doc.meta.get("title", ""), page=layout == "blank")
     info = describe(doc.doc_id, doc.meta, texts, kinds, headline)
     who = speakers(texts, info.speaker)
     sentencer = sentencer or default_sentencer()
