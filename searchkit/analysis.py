@@ -13,6 +13,7 @@ Each token keeps the character span of the surface word it came from, which is w
 
 from __future__ import annotations
 
+from whoosh.analysis import STOP_WORDS as _WHOOSH_STOP_WORDS
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -28,8 +29,13 @@ from whoosh.support.charset import accent_map
 # hyphens, slashes and apostrophes split them, so "COVID-19" is two tokens on both sides of the index.
 TOKEN_PATTERN = r"[^\W_]+"
 
+# Acronyms as written: two or more capitals (digits allowed), a plural "s" left off ("NGOs" -> "NGO").
+ACRONYM_PATTERN = r"\b(?=(?:\d*[A-ZÀ-ÖØ-Þ]){2})[A-ZÀ-ÖØ-Þ\d]+(?=s?\b)"
+
 # Bump when the chain changes: an index built with another version must be rebuilt.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
+
+STOP_WORDS = frozenset(_WHOOSH_STOP_WORDS)
 
 
 def make_analyzer() -> Analyzer:
@@ -48,6 +54,24 @@ def make_analyzer() -> Analyzer:
 
 
 ANALYZER = make_analyzer()
+
+# The case-preserving field keeps only acronyms, so that `DOC` finds "DOC" and not "doc"; a regex
+# tokenizer that yields only the matches keeps indexing cheap.
+ACRONYM_ANALYZER = RegexTokenizer(ACRONYM_PATTERN)
+
+
+def fold_text(text: str) -> str:
+    """``text`` with accents folded the way the index folds them (``Việt`` -> ``Viet``)."""
+    return text.translate(accent_map)
+
+
+def acronyms(text: str) -> list[str]:
+    """The acronyms of ``text`` as the case-preserving field indexes them.
+
+    >>> acronyms("ASEAN’s DOC, not doc; NGOs and G20")
+    ['ASEAN', 'DOC', 'NGO']
+    """
+    return [t.text for t in ACRONYM_ANALYZER(text)]
 
 
 def terms(text: str) -> list[str]:
