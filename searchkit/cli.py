@@ -347,28 +347,121 @@ def emit_search(result: Any, fmt: str, view: Any) -> None:
 
 
 @main.command("search")
-@click.argument("query")
-@click.option("-n", "limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
+@click.argument("query", required=False)
+@click.option("-n", "limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Hits per page (per query with --batch).")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of hits to show.")
+@click.option("--by-doc", is_flag=True, help="One hit per document: its best passage, and how many more matched.")
+@click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
+              help="Best first, or newest first (undated last).")
+@click.option("--all-kinds", is_flag=True, help="Also search captions, boilerplate and teasers.")
+@click.option("--explain", is_flag=True, help="Show the query as read and each hit's score parts.")
+@click.option("--batch", "batch_file", metavar="FILE",
+              help="Run every query of FILE (ID<TAB>text a line, or JSONL {\"id\",\"text\"}; - for stdin); "
+                   "--format jsonl (default) or trec.")
 @output_options
 @index_option
 @click.pass_context
 @handle_errors
-def search_cmd(ctx: click.Context, query: str, limit: int, page: int, fmt: Optional[str], as_json: bool,
+def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, by_doc: bool, sort: str,
+               all_kinds: bool, explain: bool, batch_file: Optional[str], fmt: Optional[str], as_json: bool,
                color: str, fragments: int, width: Optional[int], full: bool, index_dir: Optional[str]) -> None:
     """Search passages; exit 0 when something is found, 1 when nothing is."""
     from .index import Store
-    from .search import search
+    from .search import Options, Searcher
 
-    fmt = output_format(ctx, fmt, as_json)
-    view = make_view(width, color, fragments, full)
-    store = Store.open_cached(index_path(ctx, index_dir))
-    result = search(store, query, limit=limit, page=page)
+    if (query is None) == (batch_file is None):
+        raise CliError("give a QUERY or --batch FILE (see searchkit search --help)")
+    fmt = batch_format(ctx, fmt, as_json) if batch_file is not None else output_format(ctx, fmt, as_json)
+    options = Options(limit=limit, page=page, by_doc=by_doc, sort=sort, all_kinds=all_kinds, explain=explain,
+                      highlight=fmt != "trec")
+    searcher = Searcher(Store.open_cached(index_path(ctx, index_dir)))
+    try:
+        if batch_file is not None:
+            code = search_batch(searcher, batch_file, options, fmt)
+        else:
+            code = search_one(searcher, query or "", options, fmt, make_view(width, color, fragments, full))
+    finally:
+        searcher.close()
+    ctx.exit(int(code))
+
+
+def batch_format(ctx: click.Context, fmt: Optional[str], as_json: bool) -> str:
+    """A batch prints JSON lines or TREC run lines; the page layout options mean nothing there."""
+    fmt = "jsonl" if as_json or fmt in (None, "json") else fmt
+    if fmt not in ("jsonl", "trec"):
+        raise CliError(f"--batch prints --format jsonl or trec, not {fmt}")
+    for name in ("page", "fragments", "width", "full", "color"):
+        if given(ctx, name):
+            raise CliError(f"--{name} does not apply to --batch; drop it")
+    return fmt
+
+
+def search_one(searcher: Any, query: str, options: Any, fmt: str, view: Any) -> ExitCode:
+    from .render import explain_lines
+
+    result = searcher.search(query, options)
+    if options.explain and fmt == "text":
+        for line in explain_lines(result):
+            click.echo(line)
     emit_search(result, fmt, view)
-    if not result.hits:
-        if fmt == "text":
-            warn(f"no passages match {query!r}")
-        ctx.exit(int(ExitCode.NOT_FOUND))
+    if result.suggestion:
+        warn(f"did you mean: {result.suggestion}")
+    if result.hits:
+        return ExitCode.FOUND
+    if fmt == "text":
+        why = f" ({result.note})" if result.note else ""
+        warn(f"no passages match {query!r}{why}" if result.total == 0 else f"no hits on page {options.page} of {query!r}")
+    return ExitCode.NOT_FOUND
+
+
+def search_batch(searcher: Any, batch_file: str, options: Any, fmt: str) -> ExitCode:
+    """Every query of the file; exit 0 when each found something, 1 when some did not, 2 if a line was unusable."""
+    from .batch import hit_record, queries_from, trec_line
+    from .errors import QueryError
+    from .render import hit_keys
+
+    raw, name = read_input(batch_file, "queries")
+    items = queries_from(raw, name)
+    if not items:
+        raise CliError(f"{name} holds no queries; give one a line as ID<TAB>text, or JSONL {{\"id\", \"text\"}}")
+    failed, all_found = 0, True
+    for item in items:
+        try:
+            result = None if item.error else searcher.search(item.text, options)
+        except QueryError as exc:
+            item.error, result = str(exc), None
+        if result is None:
+            warn(f"{item.where}: query {item.id or item.n} {item.error}")
+            failed += 1
+            continue
+        all_found = all_found and bool(result.hits)
+        for hit in result.hits:
+            if fmt == "trec":
+                click.echo(trec_line(item.id, hit.doc_id if options.by_doc else hit.passage_id, hit.rank, hit.score))
+            else:
+                click.echo(hit_record(item.id, hit, hit_keys(hit)))
+    if failed:
+        return ExitCode.ERROR
+    return ExitCode.FOUND if all_found else ExitCode.NOT_FOUND
+
+
+def read_input(name: str, what: str) -> tuple[str, str]:
+    """A text input file (``-`` for stdin), decoded as the indexer decodes text (UTF-8, else cp1252)."""
+    from .ingest import decode
+
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    elif not Path(name).is_file():
+        raise CliError(f"{name}: no such file; check the path and try again")
+    else:
+        data = Path(name).read_bytes()
+    if b"\0" in data[:8192]:
+        raise CliError(f"{name} looks binary (it holds NUL bytes); give a text file of {what}")
+    raw, encoding = decode(data)
+    if encoding != "utf-8":
+        warn(f"{name}: not UTF-8, read as {encoding}")
+    return raw, name
 
 
 @main.command("cite")

@@ -24,7 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 from whoosh.writing import SegmentWriter
 
-from .analysis import ANALYZER, ANALYZER_VERSION
+from .analysis import ACRONYM_ANALYZER, ANALYZER, ANALYZER_VERSION
 from .countries import names as country_names
 from .errors import IndexIncompatible, IndexMissing, IndexWriteError
 from .lock import WriteLock
@@ -36,7 +36,7 @@ from .segment import Passage
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 INDEX_NAME = "searchkit"
 REBUILD = "rebuild needed: searchkit index --rebuild"
 TOC_PATTERN = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
@@ -50,7 +50,7 @@ def make_schema() -> Schema:
     text = dict(analyzer=ANALYZER, stored=True, phrase=True)
     return Schema(
         passage_id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
+        doc_id=ID(stored=True, sortable=True),  # a column: --by-doc groups every matching passage
         para=NUMERIC(stored=True),
         piece=STORED,
         para_label=STORED,
@@ -58,7 +58,7 @@ def make_schema() -> Schema:
         kind=ID(stored=True),
         title=TEXT(**text),
         text=TEXT(**text),
-        date=ID(stored=True),
+        date=ID(stored=True, sortable=True),  # a column: --sort date
         date_inferred=STORED,
         year=NUMERIC(stored=True),
         source=TEXT(**text),
@@ -70,6 +70,7 @@ def make_schema() -> Schema:
         char_end=STORED,
         offsets=STORED,
         sentences=STORED,
+        caps=TEXT(analyzer=ACRONYM_ANALYZER, phrase=False),  # acronyms as written: `DOC` is not "doc"
     )
 
 
@@ -81,6 +82,7 @@ def passage_fields(p: Passage) -> dict[str, Any]:
         year=p.year, source=p.source, place=p.place, country=p.country, speaker=p.speaker, url=p.url,
         char_start=p.char_start, char_end=p.char_end, offsets=p.offsets.encode(),
         sentences=[n for span in p.sentences for n in span],
+        caps=f"{p.title}\n{p.text}" if p.title_indexed else p.text,
     )
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
     if p.country:

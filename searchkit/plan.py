@@ -92,18 +92,22 @@ class Compiler:
         return self.field(node, scoring)
 
     def group(self, group: Group, fields: tuple[str, ...], scoring: bool) -> Any:
+        """Required clauses must match; of the optional ones at least one must, unless a required clause
+        is about content (``+word``, ``a AND b``), when they only rank. Fields are filters: ``vaccine
+        year:2020`` is passages of 2020 that mention vaccines."""
         parts: dict[str, list[Any]] = {MUST: [], SHOULD: [], MUST_NOT: []}
+        content_required = False
         for occur, child in group.clauses:
-            q = self.node(child, occur if scoring else MUST_NOT, fields)
-            parts[occur].append(q)
+            parts[occur].append(self.node(child, occur if scoring else MUST_NOT, fields))
+            content_required |= occur == MUST and not is_filter(child)
         musts, shoulds, nots = parts[MUST], parts[SHOULD], parts[MUST_NOT]
-        if musts:
-            core = wq.And(musts) if len(musts) > 1 else musts[0]
-            core = wq.AndMaybe(core, or_query(shoulds)) if shoulds else core
-        elif shoulds:
-            core = or_query(shoulds)
-        else:
-            core = wq.Every()
+        if shoulds and not content_required:
+            musts = musts + [or_query(shoulds)]
+        core = wq.And(musts) if len(musts) > 1 else musts[0] if musts else None
+        if core is None:
+            core = or_query(shoulds) if shoulds else wq.Every()
+        elif shoulds and content_required:
+            core = wq.AndMaybe(core, or_query(shoulds))
         return wq.And([core] + [wq.Not(q) for q in nots]) if nots else core
 
     def words(self, node: Words, occur: str, fields: tuple[str, ...], scoring: bool) -> Any:
@@ -154,6 +158,11 @@ class Compiler:
             words = set(pattern_terms(self.reader, node.text))
         ranked = sorted(words, key=lambda t: -self.reader.doc_frequency("text", t))
         return ranked[:MAX_EXPANSIONS]
+
+
+def is_filter(node: Node) -> bool:
+    """A field clause narrows the search; it does not make the plain words optional."""
+    return isinstance(node, Field)
 
 
 def pattern_terms(reader: Any, pattern: str) -> Iterable[str]:

@@ -7,7 +7,7 @@ The language: plain words (ranked: more of them rank higher), ``"a phrase"``, ``
 >>> describe(parse('vaccine "green lanes" -Russia year:2020'))
 'vaccin "green lane" -russia +year:2020'
 >>> describe(parse('(ASEAN OR EU) AND trade'))
-'+(=ASEAN =EU) +trade'
+'+({=ASEAN|asean} {=EU|eu}) +trade'
 
 Upper-case AND/OR/NOT in a pasted sentence are words, not operators:
 
@@ -108,8 +108,8 @@ def read_mode(text: str) -> Reading:
     """Decide whether upper-case words are operators/acronyms or just a sentence typed or pasted in capitals."""
     words = [w for w in re.findall(r"[^\s()\"]+", text) if w not in OPERATORS and re.search(r"\w", w)]
     shouted = not re.search(r"[a-z]", text) and len(words) >= SHOUTED_WORDS
-    lower_stops = sum(1 for w in words if w.islower() and w in STOP_WORDS)
-    prose = len(words) >= PROSE_WORDS and (shouted or lower_stops >= 2) and "(" not in text
+    stops = sum(1 for w in words if w.lower() in STOP_WORDS)
+    prose = len(words) >= PROSE_WORDS and (shouted or stops >= 2) and "(" not in text
     return Reading(operators=not prose, acronyms=not shouted)
 
 
@@ -257,9 +257,7 @@ def phrase_node(text: str) -> Optional[Node]:
     found = tuple(terms(body))
     if not found:
         return None
-    if len(found) == 1 and not near:
-        return Words(body, found)
-    return Phrase(body, found, int(near) if near else 0)
+    return Phrase(body, found, int(near) if near and len(found) > 1 else 0)  # quoted: never an alias
 
 
 def scoped(group: Group, name: str) -> Group:
@@ -307,7 +305,9 @@ def describe(node: Node) -> str:
             parts.append(occur + text)
         return " ".join(parts)
     if isinstance(node, Words):
-        return ("=" + node.text) if node.exact else " ".join(node.terms)
+        if node.exact:  # as written, or (when it has terms) also as any word
+            return "{" + "|".join(["=" + node.text, *node.terms]) + "}" if node.terms else "=" + node.text
+        return " ".join(node.terms)
     if isinstance(node, Phrase):
         return f'"{" ".join(node.terms)}"' + (f"~{node.near}" if node.near else "")
     if isinstance(node, Pattern):

@@ -120,6 +120,8 @@ def header(hit: Hit, width: int, color: bool) -> str:
     """``rank. title  date  source  [doc_id para. N]`` in ``width`` columns (the title gives way)."""
     meta = "".join(f"  {x}" for x in (hit.date, hit.source) if x)
     ref = f"  [{hit.doc_id} para. {hit.para_label or hit.para}]"
+    if hit.more:
+        ref += f"  (+{hit.more} more passage{'' if hit.more == 1 else 's'})"
     lead = f"{hit.rank}. "
     title = fit_title(hit.title, width - len(lead) - len(meta) - len(ref))
     if color:
@@ -139,10 +141,13 @@ def hit_lines(hit: Hit, view: View) -> Iterator[str]:
     for frag in hit_fragments(hit, view):
         text, spans = fragment_text(hit.text, frag)
         yield from text_block(text, spans, view.width, view.color)
+    if hit.explain is not None:
+        yield INDENT + "score " + explain_line(hit)
 
 
 def search_total(result: SearchResult) -> str:
-    return f"{result.hits[0].rank}-{result.hits[-1].rank} of {result.total} passages"
+    unit = "document" if result.by_doc else "passage"
+    return f"{result.hits[0].rank}-{result.hits[-1].rank} of {result.total} {unit}{'' if result.total == 1 else 's'}"
 
 
 def search_text(result: SearchResult, view: View) -> Iterator[str]:
@@ -154,8 +159,26 @@ def search_text(result: SearchResult, view: View) -> Iterator[str]:
         yield from hit_lines(hit, view)
 
 
+def explain_lines(result: SearchResult) -> Iterator[str]:
+    """What ``--explain`` prints before the hits: the query as read, and the feedback terms if any."""
+    yield f"query: {result.parsed}"
+    if result.expansion:
+        yield "feedback terms: " + " ".join(f"{t}:{w:.3f}" for t, w in result.expansion)
+
+
+def explain_line(hit: Hit) -> str:
+    parts = " + ".join(f"{name} {value:g}" for name, value in (hit.explain or {}).items())
+    return f"{hit.score:g} = {parts or '0 (matched by filters only)'}"
+
+
+def hit_keys(hit: Hit, keys: Sequence[str] = HIT_KEYS) -> tuple[str, ...]:
+    """``keys``, and ``more`` (with --by-doc) and ``explain`` (with --explain) when the hit has them."""
+    return tuple(keys) + tuple(k for k in ("more", "explain") if getattr(hit, k, None) is not None)
+
+
 def hit_json(hit: Hit, keys: Sequence[str] = HIT_KEYS, **extra: object) -> str:
     data = asdict(hit)
+    keys = hit_keys(hit, keys) if keys is HIT_KEYS else keys
     return json.dumps({**{k: data[k] for k in keys}, **extra}, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -39,12 +39,19 @@ class Ranking:
     scores: Scores = field(default_factory=dict)
     parts: dict[str, Scores] = field(default_factory=dict)
     expansion: list[tuple[str, float]] = field(default_factory=list)
+    evidence: Optional[set[int]] = None  # passages matching in their own text (not only by the title)
 
     def add(self, label: str, scores: Scores, factor: float = 1.0) -> None:
         part = self.parts.setdefault(label, {})
         for d, s in scores.items():
             self.scores[d] = self.scores.get(d, 0.0) + factor * s
             part[d] = part.get(d, 0.0) + factor * s
+
+    def restrict(self, keep: Optional[set[int]], drop: set[int]) -> None:
+        def wanted(d: int) -> bool:
+            return (keep is None or d in keep) and d not in drop
+        self.scores = {d: s for d, s in self.scores.items() if wanted(d)}
+        self.parts = {k: {d: s for d, s in v.items() if wanted(d)} for k, v in self.parts.items()}
 
     def top(self, n: int) -> list[int]:
         return sorted(self.scores, key=lambda d: (-self.scores[d], d))[:n]
@@ -58,10 +65,19 @@ def saturate(scores: dict[int, float], weight: float) -> Scores:
     return {d: weight * x * (K1 + 1.0) / (K1 + x) for d, x in scores.items()}
 
 
-def term_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None) -> tuple[dict[int, float], int]:
+def evidence_fields(alt: Alt) -> tuple[str, ...]:
+    """Fields whose match makes a passage a hit. The title is every passage's: it ranks, but a passage
+    matching only through its document's title is no hit (unless only the title was asked for)."""
+    own = tuple(f for f in alt.fields if f != "title")
+    return own or alt.fields
+
+
+def term_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None,
+                     evidence: Optional[set[int]] = None) -> tuple[dict[int, float], int]:
     """BM25F pseudo-frequencies of one term over its fields, and its document frequency."""
     acc: dict[int, float] = {}
     df = 0
+    proof = evidence_fields(alt)
     for f in alt.fields:
         norm_field = NORM_FIELD.get(f, f)
         codes = post.length_bytes(norm_field)
@@ -71,13 +87,16 @@ def term_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = Non
         for ids, tfs in post.blocks(f, alt.terms[0], wanted):
             for d, tf in zip(ids, tfs):
                 acc[d] = get(d, 0.0) + tf * norm[codes[d]]
+            if evidence is not None and f in proof:
+                evidence.update(ids)
         df = max(df, post.doc_frequency(f, alt.terms[0]))
     return acc, df
 
 
-def phrase_frequencies(post: Postings, alt: Alt) -> tuple[dict[int, float], int]:
+def phrase_frequencies(post: Postings, alt: Alt, evidence: Optional[set[int]] = None) -> tuple[dict[int, float], int]:
     """Pseudo-frequencies of a phrase (how often it occurs, per field) from Whoosh's phrase matcher."""
     acc: dict[int, float] = {}
+    proof = evidence_fields(alt)
     for f in alt.fields:
         codes = post.length_bytes(f)
         avg = post.avg_length(f)
@@ -90,18 +109,20 @@ def phrase_frequencies(post: Postings, alt: Alt) -> tuple[dict[int, float], int]
             except Exception:  # a matcher without spans still says the phrase is there
                 count = 1
             acc[d] = acc.get(d, 0.0) + weight * count / (1.0 - B + B * length_of_code(codes[d]) / avg)
+            if evidence is not None and f in proof:
+                evidence.add(d)
             matcher.next()
     return acc, len(acc)
 
 
-def concept_scores(post: Postings, concept: Concept, wanted: Optional[list[int]] = None) -> Scores:
+def concept_scores(post: Postings, concept: Concept, evidence: Optional[set[int]] = None) -> Scores:
     """A concept's BM25F score per passage: the best of its alternatives."""
     best: Scores = {}
     for alt in concept.alts:
         if len(alt.terms) == 1:
-            freqs, df = term_frequencies(post, alt, wanted)
+            freqs, df = term_frequencies(post, alt, evidence=evidence)
         else:
-            freqs, df = phrase_frequencies(post, alt)
+            freqs, df = phrase_frequencies(post, alt, evidence)
         if not freqs:
             continue
         for d, s in saturate(freqs, idf(post, df)).items():
@@ -110,11 +131,22 @@ def concept_scores(post: Postings, concept: Concept, wanted: Optional[list[int]]
     return best
 
 
-def rank(post: Postings, concepts: list[Concept], feedback: bool = True) -> Ranking:
-    """Score every passage matching any concept."""
+def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,
+         excluded: Optional[set[int]] = None, feedback: bool = True, by_doc: bool = False) -> Ranking:
+    """Score the passages matching any concept (only those in ``allowed``, none in ``excluded``).
+
+    Ranking passages, one matching only through its document's title is left out; ranking documents,
+    a title match is as good as any."""
     ranking = Ranking()
+    evidence: set[int] = set()
     for concept in concepts:
-        ranking.add(concept.label, concept_scores(post, concept), concept.weight)
+        ranking.add(concept.label, concept_scores(post, concept, evidence), concept.weight)
+    ranking.evidence = evidence if concepts else None
+    keep = None if allowed is None else set(allowed)
+    if not by_doc and concepts:
+        keep = evidence if keep is None else keep & evidence
+    if keep is not None or excluded:
+        ranking.restrict(keep, excluded or set())
     add_proximity(post, concepts, ranking)
     if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
         add_feedback(post, concepts, ranking)

@@ -1,4 +1,8 @@
-"""Ranking passages for a query: parse (never failing on raw input), score with BM25F, highlight."""
+"""Searching: read the query (never failing on raw input), rank passages, page, collapse by document, highlight.
+
+A :class:`Searcher` keeps one Whoosh searcher open, so that a batch of queries (or a resident process)
+pays for opening the index once.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from whoosh import query as wq
-from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.scoring import BM25F
 
-from . import citation
-from .analysis import terms
+from . import aliases, citation, query
 from .errors import QueryError
 from .highlight import Matchers, matchers_for, spans_for
 from .index import Store
 from .offsets import OffsetMap
+from .plan import Plan, compile_plan
+from .postings import Postings
+from .scoring import Ranking, rank
 from .snippet import stored_sentences
+from .suggest import suggestion
 
-FIELD_BOOSTS = {"title": 2.0, "text": 1.0}
+DEFAULT_KINDS = ("title", "body")
+LITTLE = 3  # fewer hits than this, and a misspelt word gets a "did you mean" suggestion
 
 
 @dataclass
@@ -44,6 +50,8 @@ class Hit:
     char_end: int
     citation: str
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
+    more: Optional[int] = None  # with --by-doc: the document's other matching passages
+    explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
 
 
 @dataclass
@@ -53,57 +61,137 @@ class SearchResult:
     total: int
     page: int
     hits: list[Hit] = field(default_factory=list)
+    by_doc: bool = False
+    expansion: list[tuple[str, float]] = field(default_factory=list)
+    suggestion: Optional[str] = None
+    note: str = ""  # why nothing could match, when the query itself is the reason
+
+
+@dataclass
+class Options:
+    limit: int = 10
+    page: int = 1
+    by_doc: bool = False
+    sort: str = "score"  # or "date": newest first, undated last
+    all_kinds: bool = False
+    explain: bool = False
+    highlight: bool = True
+
+
+def read(text: str, table: Optional[aliases.AliasTable] = None) -> query.Group:
+    """The query tree of ``text`` with the alias table applied."""
+    if not text.strip():
+        raise QueryError("empty query; give some words to search for")
+    tree = query.parse(text)
+    return aliases.apply(tree, table if table is not None else aliases.load())  # type: ignore[return-value]
+
+
+class Searcher:
+    """An open index ready for any number of queries."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.searcher = store.ix.searcher()
+        self.post = Postings(self.searcher)
+        self.aliases = aliases.load()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def search(self, text: str, options: Optional[Options] = None) -> SearchResult:
+        options = options or Options()
+        tree = read(text, self.aliases)
+        plan = compile_plan(tree, self.searcher.reader())
+        result = SearchResult(text, query.describe(tree), 0, options.page, by_doc=options.by_doc)
+        if not tree.clauses:
+            result.note = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
+            return result
+        ranking = self.rank(plan, options)
+        result.expansion = ranking.expansion
+        order = self.order(ranking, options.sort)
+        groups = self.collapse(order, ranking.evidence) if options.by_doc else [(d, None) for d in order]
+        result.total = len(groups)
+        start = (options.page - 1) * options.limit
+        matchers = matchers_for(plan.query, self.searcher.reader()) if options.highlight else Matchers()
+        for offset, (docnum, more) in enumerate(groups[start : start + options.limit]):
+            hit = make_hit(start + offset + 1, ranking.scores.get(docnum, 0.0),
+                           self.searcher.stored_fields(docnum), matchers)
+            hit.more = more
+            if options.explain:
+                hit.explain = {k: round(v[docnum], 4) for k, v in ranking.parts.items() if v.get(docnum)}
+            result.hits.append(hit)
+        if result.total < LITTLE:
+            result.suggestion = suggestion(self.post, tree, text)
+        return result
+
+    def rank(self, plan: Plan, options: Options) -> Ranking:
+        """Scores for exactly the passages that match, in the kinds shown."""
+        allowed = None if plan.ranked_words else set(self.searcher.docs_for_query(plan.query))
+        excluded = set() if options.all_kinds or plan.has_kind else self.hidden_kinds()
+        feedback = options.sort == "score" and plan.ranked_words
+        ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc)
+        if allowed is not None and not plan.concepts:  # filters only: every passage they let through
+            ranking.scores = {d: 0.0 for d in allowed - excluded}
+        return ranking
+
+    def hidden_kinds(self) -> set[int]:
+        """Passages of kinds not shown by default (captions, boilerplate, teasers)."""
+        reader = self.searcher.reader()
+        kinds = [k.decode() if isinstance(k, bytes) else k for k in reader.lexicon("kind")]
+        hidden = [wq.Term("kind", k) for k in kinds if k not in DEFAULT_KINDS]
+        return set(self.searcher.docs_for_query(wq.Or(hidden))) if hidden else set()
+
+    def order(self, ranking: Ranking, sort: str) -> list[int]:
+        scores = ranking.scores
+        if sort != "date":
+            return sorted(scores, key=lambda d: (-scores[d], d))
+        dates = self.column("date")
+        dated = sorted((d for d in scores if dates(d)), key=lambda d: (dates(d), scores[d], -d), reverse=True)
+        return dated + sorted((d for d in scores if not dates(d)), key=lambda d: (-scores[d], d))
+
+    def collapse(self, order: list[int], evidence: Optional[set[int]]) -> list[tuple[int, int]]:
+        """The best passage of each document, in order, with how many other passages of it matched
+        (in their own text: the title they share does not count)."""
+        doc_of = self.column("doc_id")
+        best: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        for d in order:
+            doc = doc_of(d)
+            best.setdefault(doc, d)
+            if evidence is None or d in evidence:
+                counts[doc] = counts.get(doc, 0) + 1
+        return [(d, max(counts.get(doc, 0) - (evidence is None or d in evidence), 0)) for doc, d in best.items()]
+
+    def column(self, name: str) -> Any:
+        """docnum -> a field's value, from its column when the schema has one, else from stored fields."""
+        reader = self.searcher.reader()
+        if reader.has_column(name):
+            values = reader.column_reader(name)
+            return lambda d: values[d] or ""
+        return lambda d: self.searcher.stored_fields(d).get(name, "")
 
 
 def parse(store: Store, text: str) -> Any:
-    """The Whoosh query for ``text``; input the parser cannot use is searched as plain words."""
-    if not text.strip():
-        raise QueryError("empty query; give some words to search for")
-    parser = MultifieldParser(list(FIELD_BOOSTS), store.ix.schema, fieldboosts=FIELD_BOOSTS, group=OrGroup)
-    try:
-        parsed = parser.parse(text)
-    except Exception:  # Whoosh's parser can raise on odd input; raw input must never fail
-        parsed = wq.NullQuery
-    if is_empty(parsed):
-        parsed = words_query(text)
-    return parsed
+    """The Whoosh query that ``text`` means (what it matches; highlighting walks it)."""
+    with store.ix.searcher() as searcher:
+        return compile_plan(read(text), searcher.reader()).query
 
 
-def is_empty(parsed: Any) -> bool:
-    return parsed is wq.NullQuery or all(leaf is wq.NullQuery for leaf in parsed.leaves())
-
-
-def words_query(text: str) -> Any:
-    """An OR of the analyzed words of ``text`` over the text fields (NullQuery when there are none)."""
-    words = terms(text)
-    if not words:
-        return wq.NullQuery
-    return wq.Or([wq.Term(f, w, boost=b) for w in dict.fromkeys(words) for f, b in FIELD_BOOSTS.items()])
-
-
-DEFAULT_KINDS = ("title", "body")  # captions, boilerplate and teasers only when asked for
-
-
-def search(store: Store, text: str, limit: int = 10, page: int = 1, highlight: bool = True,
-           kinds: Optional[tuple[str, ...]] = DEFAULT_KINDS) -> SearchResult:
-    """The ``page``-th ``limit`` best passages for ``text`` (without spans when not ``highlight``)."""
-    parsed = parse(store, text)
-    result = SearchResult(text, str(parsed), 0, page)
-    if parsed is wq.NullQuery:
-        return result
-    with store.ix.searcher(weighting=BM25F()) as searcher:
-        only = wq.Or([wq.Term("kind", k) for k in kinds]) if kinds else None
-        page_hits = searcher.search_page(parsed, page, pagelen=limit, filter=only)
-        result.total = page_hits.total
-        matchers = matchers_for(parsed, searcher.reader()) if highlight else Matchers()
-        for offset, hit in enumerate(page_hits):
-            result.hits.append(make_hit(page_hits.offset + offset + 1, hit.score, hit.fields(), matchers))
-    return result
+def search(store: Store, text: str, limit: int = 10, page: int = 1, **options: Any) -> SearchResult:
+    """The ``page``-th ``limit`` best passages for ``text`` (see :class:`Options` for the rest)."""
+    with Searcher(store) as searcher:
+        return searcher.search(text, Options(limit=limit, page=page, **options))
 
 
 def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers: Matchers) -> Hit:
     text = stored.get("text", "")
-    spans = spans_for(text, matchers)
+    spans = spans_for(text, matchers) if matchers else []
     omap = OffsetMap.decode(text, stored.get("offsets", []))
     return Hit(
         rank=rank,

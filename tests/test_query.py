@@ -1,0 +1,205 @@
+"""The query language on the tiny corpus and the seeds: words, phrases, operators, patterns, fields, options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchkit.render import mark
+
+
+def hits(result) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def ids(result) -> list[str]:
+    return [h["passage_id"] for h in hits(result)]
+
+
+def bracketed(hit: dict) -> str:
+    return mark(hit["text"], hit["spans"], "[", "]")
+
+
+@pytest.fixture
+def tiny(run, corpus) -> None:
+    extra = [
+        {"id": "nov", "text": "Talks on fisheries resumed.", "title": "Fisheries talks", "date": "2020-11"},
+        {"id": "y19", "text": "Fisheries quotas were agreed for the coming season.", "title": "Quotas",
+         "date": "2019-03-02", "country": "VNM"},
+    ]
+    (corpus / "more.jsonl").write_text("\n".join(json.dumps(r) for r in extra) + "\n", encoding="utf-8")
+    result = run("index", str(corpus))
+    assert result.exit_code == 0, result.stderr
+
+
+def search(run, *args: str):
+    return run("search", *args, "--json")
+
+
+def test_plain_words_rank_passages_with_more_of_them_first(run, tiny):
+    result = search(run, "green lanes travel")
+    assert result.exit_code == 0
+    assert ids(result)[0] == "lanes.txt#2"
+    assert set(ids(result)) == {"lanes.txt#1", "lanes.txt#2", "pressers.jsonl#pc-2#1"} or "lanes.txt#2" in ids(result)
+
+
+def test_phrase_matches_adjacent_words_only(run, tiny):
+    result = search(run, '"fast lanes"')
+    assert ids(result) == ["lanes.txt#2"]
+    assert bracketed(hits(result)[0]) == "The ministers agreed to open [fast lanes] and green lanes for travel."
+
+
+def test_proximity_phrase_allows_words_between_in_any_order(run, tiny):
+    assert ids(search(run, '"ministers lanes"~4')) == ["lanes.txt#2"]
+    assert ids(search(run, '"lanes ministers"~4')) == ["lanes.txt#2"]
+    too_far = search(run, '"ministers travel"~2')
+    assert too_far.exit_code == 1 and too_far.stdout == ""
+
+
+def test_and_or_not_and_minus(run, tiny):
+    assert {h["doc_id"] for h in hits(search(run, "lanes AND open"))} == {"lanes.txt", "pc-2"}
+    assert [h["doc_id"] for h in hits(search(run, "lanes AND sea"))] == ["pc-2"]
+    assert "pc-2" not in {h["doc_id"] for h in hits(search(run, "lanes NOT sea"))}
+    assert "pc-2" not in {h["doc_id"] for h in hits(search(run, "lanes -sea"))}
+    assert {h["doc_id"] for h in hits(search(run, "sanctions OR vaccines"))} == {"pc-1", "bom.txt"}
+    assert {h["doc_id"] for h in hits(search(run, "(sanctions OR vaccines) AND lives"))} == {"bom.txt"}
+
+
+def test_wildcard_and_fuzzy_mark_what_they_matched(run, tiny):
+    rows = hits(search(run, "cooperat*"))
+    assert {bracketed(h) for h in rows} == {"Vaccine [cooperation]", "[Cooperating] on vaccines saves lives."}
+    rows = hits(search(run, "sanctons~"))
+    assert [h["doc_id"] for h in rows] == ["pc-1"]
+    assert rows[0]["matched_forms"] == ["sanctions"]
+
+
+def test_stemming_and_accent_folding_on_the_seeds(run, seeds_index):
+    assert run("search", "Việt Nam", "--json", index=seeds_index).exit_code == 0
+    rows = hits(run("search", '"Việt Nam"', "--json", index=seeds_index))
+    assert rows and all("Viet Nam" in h["matched_forms"] for h in rows)
+
+
+def test_text_fields_narrow_the_search(run, tiny):
+    assert [h["doc_id"] for h in hits(search(run, "title:maritime"))] == ["pc-2"]
+    assert [h["doc_id"] for h in hits(search(run, "source:MFA"))] == ["pc-1", "pc-1"]
+    assert [h["passage_id"] for h in hits(search(run, "speaker:zhao sanctions"))] == ["pc-1#2"]
+    assert [h["doc_id"] for h in hits(search(run, 'title:"press conference"'))] == ["pc-1", "pc-1"]
+
+
+def test_country_and_year_fields(run, tiny):
+    assert [h["doc_id"] for h in hits(search(run, "fisheries country:vnm"))] == ["y19"]
+    assert [h["doc_id"] for h in hits(search(run, "fisheries year:2019"))] == ["y19"]
+    assert {h["doc_id"] for h in hits(search(run, "fisheries year:[2019 TO 2020]"))} == {"y19", "nov"}
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("fisheries date:2020", ["nov"]),
+    ("fisheries date:2020-11-05", ["nov"]),  # a month overlaps each of its days
+    ("fisheries date:[2020-11-30 TO 2021]", ["nov"]),
+    ("fisheries date:[2019-03 TO 2019-03]", ["y19"]),
+    ("fisheries date:[* TO 2019-12-31]", ["y19"]),
+    ("date:2020-05", ["pc-1", "pc-1"]),
+])
+def test_dates_match_when_their_periods_overlap(run, tiny, query, expected):
+    assert [h["doc_id"] for h in hits(search(run, query))] == expected
+
+
+def test_date_outside_every_document_finds_nothing(run, tiny):
+    result = run("search", "fisheries date:[2021-01 TO 2021-02]")
+    assert result.exit_code == 1
+    assert result.stderr == "searchkit: no passages match 'fisheries date:[2021-01 TO 2021-02]'\n"
+
+
+def test_a_field_value_that_is_no_date_is_searched_as_words(run, tiny):
+    result = run("search", "date:yesterday", "--explain")
+    assert result.stdout.splitlines()[0] == "query: date yesterday"
+
+
+@pytest.mark.parametrize("query", [
+    "The sea lanes AND the ministers must stay open",
+    "THE SEA LANES AND THE MINISTERS MUST STAY OPEN",
+])
+def test_pasted_sentences_with_capital_operators_are_text(run, tiny, query):
+    result = run("search", query, "--explain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "query: sea lane minist must stay open"
+
+
+def test_a_short_query_in_capitals_keeps_its_operators(run, tiny):
+    result = run("search", "LANES NOT SEA", "--explain")
+    # two words: read as acronyms too (as written, or as any word)
+    assert result.stdout.splitlines()[0] == "query: {=LANES|lane} -{=SEA|sea}"
+    assert [h["doc_id"] for h in hits(run("search", "LANES NOT SEA", "--json"))] == ["lanes.txt", "lanes.txt"]
+
+
+@pytest.mark.parametrize("query", ["A/RES/70/1", "COVID-19 (", '"unbalanced', "AND", ":::", "title:", "(((",
+                                   "a AND", "NOT", "-", "date:[2020", "year:[x TO y]", "*", "~", '""', "))((",
+                                   "title:(", "+", "foo~9", "*lanes*", "date:[2020 TO"])
+def test_raw_input_never_errors(run, tiny, query):
+    result = run("search", query)
+    assert result.exit_code in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") <= 2
+
+
+def test_only_stop_words_says_why_nothing_matches(run, tiny):
+    result = run("search", "the of and")
+    assert result.exit_code == 1
+    assert "stop words" in result.stderr
+
+
+def test_explain_prints_the_query_and_each_hits_score_parts(run, tiny):
+    result = run("search", "green lanes lanes", "--explain", "-n", "1")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "query: green lane lane"
+    score_line = [line for line in lines if line.startswith("   score ")][0]
+    parts = dict(p.rsplit(" ", 1) for p in score_line.split(" = ")[1].split(" + "))
+    assert set(parts) >= {"green", "lanes"}
+    # the repeated word counts twice: its part is larger than the once-asked "green"
+    assert float(parts["lanes"]) > float(parts["green"])
+
+
+def test_sort_by_date_puts_newest_first_and_undated_last(run, tiny):
+    rows = hits(search(run, "fisheries OR sanctions OR lanes", "--sort", "date"))
+    dates = [h["date"] for h in rows]
+    assert dates[:3] == ["2020-11", "2020-05-11", "2019-03-02"]
+    assert set(dates[3:]) == {""}
+
+
+def test_by_doc_collapses_to_the_best_passage_with_a_count(run, tiny):
+    rows = hits(search(run, "lanes", "--by-doc"))
+    assert [(h["doc_id"], h["more"]) for h in rows] == [("lanes.txt", 1), ("pc-2", 0)] or \
+        [(h["doc_id"], h["more"]) for h in rows] == [("pc-2", 0), ("lanes.txt", 1)]
+    text = run("search", "lanes", "--by-doc").stdout
+    assert text.splitlines()[0] == "1-2 of 2 documents"
+    assert "(+1 more passage)" in text
+
+
+def test_pages(run, tiny):
+    first = ids(search(run, "lanes", "-n", "1"))
+    second = ids(search(run, "lanes", "-n", "1", "--page", "2"))
+    assert len(first) == len(second) == 1 and first != second
+    beyond = run("search", "lanes", "--page", "9")
+    assert beyond.exit_code == 1 and beyond.stderr == "searchkit: no hits on page 9 of 'lanes'\n"
+
+
+def test_did_you_mean_on_stderr_when_little_is_found(run, tiny):
+    result = run("search", "sanctons")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "searchkit: did you mean: sanctions"
+
+
+def test_kind_filter_is_lifted_by_an_explicit_kind(run, tiny):
+    assert run("search", "lanes kind:body", "--json").exit_code == 0
+    assert run("search", "lanes kind:caption").exit_code == 1
+    assert run("search", "lanes", "--all-kinds").exit_code == 0
+
+
+def test_unit_parse_tree():
+    from searchkit.query import describe, parse
+
+    assert describe(parse("+lanes sea -ministers")) == "+lane sea -minist"
+    assert describe(parse('title:(fast "green lanes")')) == '(title:fast title:"green lane")'
+    assert describe(parse("vaccin* covid~2")) == "vaccin* covid~2"
+    assert describe(parse("Note: lanes")) == "note lane"  # an unknown or capitalised field is a word
