@@ -68,8 +68,8 @@ class Compiler:
         else:
             self.concepts[key] = Concept(label, key)
 
-    def node(self, node: Node, occur: str, fields: tuple[str, ...]) -> Any:
-        scoring = occur != MUST_NOT
+    def node(self, node: Node, occur: str, fields: tuple[str, ...], scoring: Optional[bool] = None) -> Any:
+        scoring = occur != MUST_NOT if scoring is None else scoring
         if isinstance(node, Group):
             return self.group(node, fields, scoring)
         if isinstance(node, Words):
@@ -134,12 +134,12 @@ class Compiler:
     def field(self, node: Field, scoring: bool) -> Any:
         name = node.name
         if name in ("title", "source", "speaker"):
-            return self.node(node.node, MUST if scoring else MUST_NOT, (name,)) if node.node else wq.NullQuery
+            return self.node(node.node, MUST, (name,), scoring) if node.node else wq.NullQuery
+        if name == "country":  # indexed as text: the ISO code and the English names
+            return self.node(node.node, MUST, (name,), False) if node.node else wq.NullQuery
         if name == "kind":
             self.has_kind = True
             return wq.Term("kind", node.value.lower())
-        if name == "country":
-            return wq.Term("country", node.value.strip('"').upper())
         if name == "year":
             low, high = (None if v in ("*", "") else int(v) for v in (node.low, node.high))
             return wq.NumericRange("year", low, high)

@@ -115,7 +115,7 @@ def test_batch_exit_codes(run, docs, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["rice", "--format", "trec"], "searchkit: --format trec is for --batch runs"),
+    (["rice", "--format", "trec"], "searchkit: --format trec is for --batch FILE"),
     (["--batch", "missing.tsv"], "searchkit: missing.tsv: no such file"),
     ([], "searchkit: give a QUERY or --batch FILE"),
     (["rice", "--batch", "q.tsv"], "searchkit: give a QUERY or --batch FILE"),

@@ -75,10 +75,14 @@ def test_wildcard_and_fuzzy_mark_what_they_matched(run, tiny):
     assert rows[0]["matched_forms"] == ["sanctions"]
 
 
-def test_stemming_and_accent_folding_on_the_seeds(run, seeds_index):
-    assert run("search", "Việt Nam", "--json", index=seeds_index).exit_code == 0
-    rows = hits(run("search", '"Việt Nam"', "--json", index=seeds_index))
-    assert rows and all("Viet Nam" in h["matched_forms"] for h in rows)
+def test_accent_folding_and_the_default_kinds_on_the_seeds(run, seeds_index):
+    # The one "Viet Nam" of the seeds is in a teaser (a related-article headline): hidden by default.
+    assert run("search", '"Việt Nam"', index=seeds_index).exit_code == 1
+    for extra in ("--all-kinds", "kind:teaser"):
+        args = ["--all-kinds"] if extra.startswith("--") else []
+        query = '"Việt Nam"' + ("" if args else f" {extra}")
+        rows = hits(run("search", query, "--json", *args, index=seeds_index))
+        assert [(h["kind"], h["matched_forms"]) for h in rows] == [("teaser", ["Viet Nam"])]
 
 
 def test_text_fields_narrow_the_search(run, tiny):
@@ -90,6 +94,7 @@ def test_text_fields_narrow_the_search(run, tiny):
 
 def test_country_and_year_fields(run, tiny):
     assert [h["doc_id"] for h in hits(search(run, "fisheries country:vnm"))] == ["y19"]
+    assert [h["doc_id"] for h in hits(search(run, 'fisheries country:"Viet Nam"'))] == ["y19"]
     assert [h["doc_id"] for h in hits(search(run, "fisheries year:2019"))] == ["y19"]
     assert {h["doc_id"] for h in hits(search(run, "fisheries year:[2019 TO 2020]"))} == {"y19", "nov"}
 
