@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Iterator, Sequence
+from unicodedata import combining, east_asian_width
 
 from .indexer import IndexReport
 from .lookup import Shown
@@ -123,17 +124,36 @@ def header(hit: Hit, width: int, color: bool) -> str:
     if hit.more:
         ref += f"  (+{hit.more} more passage{'' if hit.more == 1 else 's'})"
     lead = f"{hit.rank}. "
-    title = fit_title(hit.title, width - len(lead) - len(meta) - len(ref))
+    title = fit_title(hit.title, width - len(lead) - columns(meta) - columns(ref))
     if color:
         title = f"{BOLD}{title}{RESET}"
         ref = f"  {DIM}{ref.strip()}{RESET}"
     return lead + title + meta + ref
 
 
+def columns(text: str) -> int:
+    """Terminal columns ``text`` takes: wide (CJK) characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if east_asian_width(c) in "WF" else 0 if combining(c) else 1 for c in text)
+
+
 def fit_title(title: str, room: int) -> str:
-    """``title`` cut (with an ellipsis) to ``room`` characters, but never below 10."""
+    """``title`` cut (with an ellipsis) to ``room`` columns, but never below 10.
+
+    >>> fit_title("Green lanes reopen across the region", 16), fit_title("简体中文简体中文", 10)
+    ('Green lanes reo…', '简体中文…')
+    """
     room = max(room, 10)
-    return title if len(title) <= room else title[: room - 1].rstrip() + ELLIPSIS
+    if columns(title) <= room:
+        return title
+    kept, used = [], 0
+    for char in title:
+        used += columns(char)
+        if used > room - 1:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + ELLIPSIS
 
 
 def hit_lines(hit: Hit, view: View) -> Iterator[str]:
@@ -192,7 +212,7 @@ def show_text(shown: Shown, view: View) -> Iterator[str]:
     """The document's heading, then each passage under its paragraph number, the named ones after ``>``."""
     head = shown.passages[0]
     meta = "".join(f"  {x}" for x in (head.date, head.source) if x) + f"  [{shown.doc_id}]"
-    title = fit_title(head.title, view.width - len(meta))
+    title = fit_title(head.title, view.width - columns(meta))
     yield (f"{BOLD}{title}{RESET}" if view.color else title) + meta
     column = max(len(label(h)) for h in shown.passages)
     for hit in shown.passages:

@@ -170,3 +170,60 @@ def test_acronyms_from_the_case_preserving_field_are_marked_as_written():
         "The [DOC] and the COC: a doc is not the [DOC]. [NGOs] and an [NGO]; DOCS? no: DOCTOR.")
     query = wq.Or([wq.Term("caps", "DOC"), wq.Term("text", "cooper")])
     assert matchers_for(query).exact == {"DOC"} and matchers_for(query).terms == {"cooper"}
+
+
+UN_SPEECHES = ["Session 70 - 2015/FJI_70_2015.txt", "Session 55 - 2000/ALB_55_2000.txt",
+               "Session 25 - 1970/ALB_25_1970.txt"]  # one paragraph a line, hard-wrapped, numbered
+
+
+@pytest.fixture
+def un_index(tmp_path: Path, run) -> Path:
+    from tests.conftest import SHARED
+
+    sample = SHARED / "corpora" / "ungdc-sample"
+    if not sample.is_dir():
+        pytest.skip("needs ../shared/corpora/ungdc-sample (UN speeches of three eras)")
+    folder = tmp_path / "un"
+    for name in UN_SPEECHES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes((sample / name).read_bytes())
+    index = tmp_path / "un-ix"
+    assert run("index", str(folder), index=index).exit_code == 0
+    return index
+
+
+def un_hits(run, index: Path, query: str) -> list[dict]:
+    result = run("search", query, "-n", "200", "--json", index=index)
+    assert result.exit_code == 0, result.stderr
+    return hits(result)
+
+
+def reader_marks(text: str, pattern: str) -> list[tuple[int, int]]:
+    import re
+
+    return [m.span() for m in re.finditer(pattern, text)]
+
+
+def test_un_speeches_are_marked_where_a_reader_would_mark_them(run, un_index):
+    for query, pattern in [
+        ('"small island developing States"', r"(?i)small island developing states"),
+        ("cooperation", r"(?i)\bcooperat\w*"),
+        ("terror*", r"(?i)\bterror\w*"),
+        ("negotiation", r"(?i)\bnegotiat\w*"),
+    ]:
+        found = un_hits(run, un_index, query)
+        marked = [h for h in found if h["spans"]]
+        assert marked, query
+        for hit in marked:
+            assert [tuple(s) for s in hit["spans"]] == reader_marks(hit["text"], pattern), (query, hit["passage_id"])
+    assert sum(len(h["spans"]) for h in un_hits(run, un_index, '"small island developing States"')) == 2
+
+
+def test_un_doc_spans_point_into_the_original_file(run, un_index, tmp_path):
+    import re
+
+    for hit in un_hits(run, un_index, "cooperation"):
+        source = (tmp_path / "un" / hit["doc_id"]).read_text(encoding="utf-8-sig")
+        for (s, e), (ds, de) in zip(hit["spans"], hit["doc_spans"]):
+            # The original may break the word over a line, with a hyphen: "coopera-\ntion".
+            assert re.sub(r"-?\s+", "", source[ds:de]) == hit["text"][s:e], (hit["passage_id"], source[ds:de])
