@@ -227,3 +227,13 @@ def test_un_doc_spans_point_into_the_original_file(run, un_index, tmp_path):
         for (s, e), (ds, de) in zip(hit["spans"], hit["doc_spans"]):
             # The original may break the word over a line, with a hyphen: "coopera-\ntion".
             assert re.sub(r"-?\s+", "", source[ds:de]) == hit["text"][s:e], (hit["passage_id"], source[ds:de])
+
+
+def test_a_wildcard_reaches_no_stem_its_words_cannot_have(run, tmp_path):
+    folder = tmp_path / "terms"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Terms\n\nThe terms of trade were agreed.\n\nTerrorism is condemned.\n")
+    assert run("index", str(folder)).exit_code == 0
+    found = hits(run("search", "terror*", "--json"))
+    assert [bracketed(h) for h in found] == ["[Terrorism] is condemned."]
+    assert [bracketed(h) for h in hits(run("search", "cooperat*", "--json"))] == []
