@@ -32,6 +32,7 @@ from .manifest import (
     TEMP_PREFIX, Manifest, fsync_dir, load_manifest, manifest_generations, manifest_path,
     read_sources_leniently, save_manifest, write_atomic,
 )
+from .pool import TermPool, flush_grouped
 from .segment import Passage
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
@@ -141,6 +142,7 @@ class Writer(SegmentWriter):
 
     def __init__(self, ix: PinnedIndex) -> None:
         super().__init__(ix, _lk=False, limitmb=LIMIT_MB)  # the Store holds the lock for the whole run
+        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=LIMIT_MB)  # see pool.py
         self.previous = {s.segment_id() for s in self.segments}
         self.committed: Optional[TOC] = None
 
@@ -162,6 +164,10 @@ class Writer(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        if not flush_grouped(self):
+            super()._flush_segment()
 
     def _commit_toc(self, segments: list) -> None:
         directory = Path(self.storage.folder)
