@@ -27,6 +27,7 @@ from whoosh.writing import SegmentWriter
 from .analysis import ACRONYM_ANALYZER, ANALYZER, ANALYZER_VERSION
 from .countries import names as country_names
 from .errors import IndexIncompatible, IndexMissing, IndexWriteError
+from .lean import index_field
 from .lock import WriteLock
 from .manifest import (
     TEMP_PREFIX, Manifest, fsync_dir, load_manifest, manifest_generations, manifest_path,
@@ -114,7 +115,7 @@ def analyze(schema: Schema, passage: Passage) -> Analyzed:
             continue
         field = schema[name]
         if field.indexed:
-            items = list(field.index(value))
+            items = index_field(field, value)  # Whoosh's own postings, computed lean (lean.py)
             length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
             postings.append((name, items, length))
         # As add_document does: "_stored_<name>" is stored in place of the indexed value.
