@@ -11,7 +11,7 @@ from whoosh.fields import KEYWORD, NUMERIC, TEXT
 
 from searchkit.index import Store, make_schema
 from searchkit.lean import index_field, lean_chain, same_as_whoosh
-from searchkit.postings import TermPool
+from searchkit.pool import TermPool
 from tests.conftest import SEEDS
 
 TEXTS = [
