@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple
 
-from .wordfind import WORD, candidates, clear_caches, exact_words, fold, word_terms
+from .wordfind import WORD, Span, candidates, clear_caches, exact_words, fold, word_terms
 
 # Fields whose terms are marked in the passage text (a title word found in the text is worth marking).
 TEXT_FIELDS = ("text", "title")
@@ -141,19 +141,18 @@ def leaf_terms(node: Any, reader: Any) -> list[str]:
         return []
 
 
-def phrase_end(text: str, pos: int, first: tuple[str, ...], phrase: Phrase) -> int | None:
-    """Where ``phrase`` ends when a word analyzing to ``first`` ends at ``pos``; None if it does not.
-
-    Words analyzing to nothing (stop words) take no position, as in the index, so "right to development"
-    matches the phrase ``right develop`` and is marked whole.
-    """
+def phrase_match(text: str, word: Span, first: tuple[str, ...], phrase: Phrase) -> list[Span]:
+    """The spans of ``phrase`` when it starts at ``word`` (which analyzes to ``first``); empty if it does
+    not. An exact phrase is one span, so "right to development" (the phrase ``right develop``: stop words
+    take no position, as in the index) is marked whole; a nearness match marks each of its words, not the
+    unrelated words between them."""
     rest = list(phrase.words)
     taken = next((w for w in (rest if not phrase.ordered else rest[:1]) if w in first), None)
     if taken is None:
-        return None
+        return []
     rest.remove(taken)
-    gap, end = 0, pos
-    for match in WORD.finditer(text, pos) if rest else ():
+    found, gap = [word], 0
+    for match in WORD.finditer(text, word[1]) if rest else ():
         terms = word_terms(match.group())
         if not terms:
             continue
@@ -161,38 +160,39 @@ def phrase_end(text: str, pos: int, first: tuple[str, ...], phrase: Phrase) -> i
         hit = next((w for w in (rest if not phrase.ordered else rest[:1]) if w in terms), None)
         if hit is not None:
             rest.remove(hit)
-            gap, end = 0, match.end()
+            found.append(match.span())
+            gap = 0
             if not rest:
-                return end
+                break
         elif gap >= phrase.slop:
-            return None
-    return end if not rest else None
+            return []
+    if rest:
+        return []
+    return [(found[0][0], found[-1][1])] if phrase.slop <= 1 and phrase.ordered else found
 
 
-def spans_for(text: str, matchers: Matchers) -> list[tuple[int, int]]:
+def spans_for(text: str, matchers: Matchers) -> list[Span]:
     """Sorted, non-overlapping character spans of ``text`` that the matchers hit."""
     if not matchers or not text:
         return []
-    spans: list[tuple[int, int]] = list(exact_words(text, matchers.exact))
-    for start, end in candidates(text, matchers.wanted(), matchers.patterns):
-        word = text[start:end]
-        terms = word_terms(word)
-        if matchers.terms.intersection(terms) or matchers.matches_pattern(word):
-            spans.append((start, end))
+    spans: list[Span] = list(exact_words(text, matchers.exact))
+    for word in candidates(text, matchers.wanted(), matchers.patterns):
+        surface = text[word[0]:word[1]]
+        terms = word_terms(surface)
+        if matchers.terms.intersection(terms) or matchers.matches_pattern(surface):
+            spans.append(word)
         for phrase in matchers.phrases:
-            last = phrase_end(text, end, terms, phrase)
-            if last is not None:
-                spans.append((start, last))
+            spans.extend(phrase_match(text, word, terms, phrase))
     return merge(spans)
 
 
-def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge(spans: Iterable[Span]) -> list[Span]:
     """Sorted spans with overlapping ones joined.
 
     >>> merge([(5, 9), (0, 3), (2, 4)])
     [(0, 4), (5, 9)]
     """
-    out: list[tuple[int, int]] = []
+    out: list[Span] = []
     for start, end in sorted(spans):
         if out and start < out[-1][1]:
             out[-1] = (out[-1][0], max(end, out[-1][1]))
