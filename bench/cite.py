@@ -41,9 +41,9 @@ CONTENT = re.compile(r"^[A-Za-z]{4,}$")
 
 
 def build(corpora: list[Path], directory: Path) -> Store:
-    store = Store.open_or_create(directory)
     started = time.perf_counter()
-    report = run_index(store, [str(c) for c in corpora])
+    with Store.writing(directory) as store:
+        report = run_index(store, [str(c) for c in corpora], jobs=2)
     print(f"index           {report.documents} documents, {report.passages} passages "
           f"({report.added} added, {report.unchanged} unchanged) in {time.perf_counter() - started:.1f} s")
     return Store.open(directory)

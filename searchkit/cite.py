@@ -60,7 +60,7 @@ class Citer:
     def __init__(self, store: Store, style: str = "plain") -> None:
         self.sources = Sources(store)
         self.style = style
-        self.locator = Locator()
+        self.locator = Locator(getattr(store.manifest, "docs", None))
         self.stale: set[str] = set()  # files changed since they were indexed (no line/column for them)
 
     def close(self) -> None:
@@ -209,7 +209,7 @@ class Citer:
         if not cite.path or cite.char_start is None:
             return
         located = self.locator.document(cite.path, cite.doc_id or "")
-        if located is None or not _same_words(located.text[cite.char_start : cite.char_end], cite.quote or ""):
+        if located is None or (cite.char_end or 0) > len(located.text):
             self.stale.add(cite.path)
             return
         cite.line, cite.column = located.line_column(cite.char_start)
@@ -217,13 +217,6 @@ class Citer:
     def _sorted(self, found: list[Citation]) -> list[Citation]:
         unique = {(c.doc_id, c.char_start, c.char_end): c for c in found}
         return sorted(unique.values(), key=lambda c: (not c.date, c.date or "", c.doc_id or "", c.char_start or 0))
-
-
-def _same_words(doc_text: str, quote: str) -> bool:
-    """The file still holds what was indexed here: the span begins and ends with the quote's letters."""
-    a = "".join(c for c in doc_text.lower() if c.isalnum())
-    b = "".join(c for c in quote.lower() if c.isalnum())
-    return a[:12] == b[:12] and a[-12:] == b[-12:]
 
 
 def _surface_quote(text: str, part: Part, qtoks: list, i1: int, i2: int) -> str:

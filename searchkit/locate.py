@@ -18,7 +18,7 @@ from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Optional
 
-from .ingest import decode
+from .ingest import Document, decode, read_file, record_document
 
 LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -30,7 +30,8 @@ class Located:
     text: str
     line_starts: list[int]
     first_line: int = 1
-    columns: Optional[list[int]] = field(default=None, repr=False)  # JSONL: raw column of each text char
+    columns: Optional[JsonColumns] = field(default=None, repr=False)  # JSONL: the text's place in its line
+    shift: int = 0  # JSONL: characters the indexer dropped from the start of the text (a BOM)
 
     @classmethod
     def from_text(cls, text: str) -> "Located":
@@ -38,76 +39,44 @@ class Located:
 
     def line_column(self, offset: int) -> tuple[int, int]:
         if self.columns is not None:
-            col = self.columns[min(max(offset, 0), len(self.columns) - 1)]
-            return self.first_line, col + 1
+            return self.first_line, self.columns.at(offset + self.shift) + 1
         i = bisect.bisect_right(self.line_starts, offset) - 1
         return self.first_line + i, offset - self.line_starts[i] + 1
 
 
-def read_text(path: Path) -> Optional[str]:
-    try:
-        return decode(path.read_bytes())[0]
-    except OSError:
-        return None
+# An escape in a JSON string (a surrogate pair is one character of the decoded text), or its closing quote.
+_ESCAPE = re.compile(r'\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)|"')
 
 
-_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?[\w.+-]+)')
+@dataclass
+class JsonColumns:
+    """Where the characters of a JSON string's decoded text sit in its raw line."""
+
+    anchors: list[tuple[int, int]]  # (decoded offset, raw index): after each escape both advance by one
+
+    def at(self, offset: int) -> int:
+        i = bisect.bisect_right(self.anchors, (offset, float("inf"))) - 1
+        decoded, raw = self.anchors[max(i, 0)]
+        return raw + offset - decoded
 
 
-class JsonlFile:
-    """A .jsonl file's lines, and which line holds each record id (the first one, as the indexer keeps it)."""
+def text_columns(line: str) -> Optional[JsonColumns]:
+    """The map from the top-level ``"text"`` string's decoded characters to indexes in ``line``.
 
-    def __init__(self, raw: str) -> None:
-        self.raw = raw
-        self.starts = [0] + [m.end() for m in LINE_END.finditer(raw)]
-        self.ids: dict[str, int] = {}
-        for number in range(1, len(self.starts) + 1):
-            match = _ID.search(self.line(number))
-            if match:
-                try:
-                    self.ids.setdefault(str(json.loads(match.group(1))), number)
-                except ValueError:
-                    continue
-
-    def line(self, number: int) -> str:
-        end = self.starts[number] if number < len(self.starts) else len(self.raw)
-        return self.raw[self.starts[number - 1] : end].rstrip("\r\n")
-
-    def locate(self, doc_id: str) -> Optional[Located]:
-        number = self.ids.get(doc_id)
-        if number is None:
-            return None
-        line = self.line(number)
-        try:
-            record = json.loads(line)
-        except ValueError:
-            return None
-        columns = text_columns(line)
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or columns is None:
-            return None
-        text = record["text"]
-        bom = len(text) - len(text.lstrip("\ufeff"))  # the indexer drops a leading BOM from the text
-        return Located(text[bom:], [0], first_line=number, columns=columns[bom:] or [0])
-
-
-def text_columns(line: str) -> Optional[list[int]]:
-    """For each character of the top-level ``"text"`` string of a JSON object line, its index in ``line``."""
+    >>> text_columns('{"id": 1, "text": "a\\\\nb \\\\u00e9t\\\\u00e9 x"}').at(5)
+    30
+    """
     literal = _text_literal(line)
     if literal is None:
         return None
-    columns, i = [], literal + 1
-    while i < len(line) and line[i] != '"':
-        columns.append(i)
-        if line[i] != "\\":
-            i += 1
-        elif line[i + 1] != "u":
-            i += 2
-        else:
-            high = int(line[i + 2 : i + 6], 16)
-            i += 6
-            if 0xD800 <= high < 0xDC00 and line[i : i + 2] == "\\u":
-                i += 6  # a surrogate pair is one character of the decoded text
-    return columns
+    anchors, decoded, raw = [(0, literal + 1)], 0, literal + 1
+    for m in _ESCAPE.finditer(line, literal + 1):
+        if m.group() == '"':
+            break
+        decoded += m.start() - raw + 1
+        raw = m.end()
+        anchors.append((decoded, raw))
+    return JsonColumns(anchors)
 
 
 def _text_literal(line: str) -> Optional[int]:
@@ -137,33 +106,75 @@ def _text_literal(line: str) -> Optional[int]:
         return found
 
 
-class Locator:
-    """Reads each file once per run and answers ``(line, column)`` for document offsets."""
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?[\w.+-]+)')
+LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
-    def __init__(self) -> None:
-        self._files: dict[str, Any] = {}
+
+class Locator:
+    """Reads each file once per run and answers ``(line, column)`` for document offsets.
+
+    ``digests`` (doc_id to a record with ``digest`` and, for JSONL, ``line``) is the index's manifest.
+    """
+
+    def __init__(self, digests: Optional[dict[str, Any]] = None) -> None:
+        self.digests = digests or {}
         self._docs: dict[tuple[str, str], Optional[Located]] = {}
+        self._lines: dict[str, list[bytes]] = {}
 
     def document(self, path: str, doc_id: str) -> Optional[Located]:
-        """The located document; ``None`` when its file is gone or no longer holds it."""
-        jsonl = path.endswith(".jsonl")
-        key = (path, doc_id if jsonl else "")
+        """The located document; ``None`` when its file is gone or changed since it was indexed."""
+        key = (path, doc_id)
         if key not in self._docs:
             if len(self._docs) > 256:
                 self._docs.clear()
-            raw = self._file(path)
-            if raw is None:
+            try:
+                self._docs[key] = self._jsonl(path, doc_id) if path.lower().endswith(".jsonl") else self._txt(path, doc_id)
+            except OSError:
                 self._docs[key] = None
-            elif jsonl:
-                self._docs[key] = raw.locate(doc_id)
-            else:
-                self._docs[key] = Located.from_text(raw)
         return self._docs[key]
 
-    def _file(self, path: str) -> Any:
-        if path not in self._files:
-            if len(self._files) > 16:
-                self._files.clear()
-            raw = read_text(Path(path))
-            self._files[path] = JsonlFile(raw) if raw is not None and path.endswith(".jsonl") else raw
-        return self._files[path]
+    def _unchanged(self, doc: Document) -> bool:
+        record = self.digests.get(doc.doc_id)
+        return record is None or getattr(record, "digest", doc.digest) == doc.digest
+
+    def _txt(self, path: str, doc_id: str) -> Optional[Located]:
+        doc = next((d for d in read_file(Path(path), doc_id) if isinstance(d, Document)), None)
+        return Located.from_text(doc.text) if doc is not None and self._unchanged(doc) else None
+
+    def _jsonl(self, path: str, doc_id: str) -> Optional[Located]:
+        lines = self._file_lines(path)
+        record = self.digests.get(doc_id)
+        number = getattr(record, "line", 0) or 0
+        located = self._record(path, lines, number, doc_id) if number else None
+        if located is None:  # not where the index said: look for the id
+            quoted = json.dumps(doc_id, ensure_ascii=False)[1:-1].encode("utf-8")
+            for number, raw in enumerate(lines, start=1):
+                if quoted in raw or doc_id.encode("utf-8", "replace") in raw:
+                    located = self._record(path, lines, number, doc_id)
+                    if located is not None:
+                        break
+        return located
+
+    def _record(self, path: str, lines: list[bytes], number: int, doc_id: str) -> Optional[Located]:
+        if not 0 < number <= len(lines):
+            return None
+        raw = lines[number - 1]
+        line, encoding = decode(raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw)
+        if line is None:
+            return None
+        doc = record_document(Path(path), f"{path}:{number}", number, line, encoding)
+        columns = text_columns(line)
+        if not isinstance(doc, Document) or doc.doc_id != doc_id or columns is None or not self._unchanged(doc):
+            return None
+        text = json.loads(line)["text"]
+        bom = len(text) - len(text.lstrip("\ufeff"))  # the indexer drops a leading BOM from the text
+        return Located(doc.text, [0], first_line=number, columns=columns, shift=bom)
+
+    def _file_lines(self, path: str) -> list[bytes]:
+        if path not in self._lines:
+            if len(self._lines) > 16:
+                self._lines.clear()
+            data = Path(path).read_bytes()
+            starts = [0] + [m.end() for m in LINE_END_BYTES.finditer(data)]
+            self._lines[path] = [data[a:b].rstrip(b"\r\n") for a, b in zip(starts, starts[1:] + [len(data)])]
+        return self._lines[path]

@@ -114,12 +114,24 @@ def _rest(window: Window, parts: list[str], start: int) -> Optional[list[tuple[i
 
 
 def overlaps_edge(folded: str, parts: list[str], tail: bool) -> bool:
-    """Whether the quotation could run on past this passage's end (``tail``) or begin before its start."""
+    """Whether the quotation could run on past this passage's end (``tail``) or begin before its start.
+
+    >>> overlaps_edge("we meet today. much remains", ["much remains to be done"], tail=True)
+    True
+    >>> overlaps_edge("to be done. the road", ["much remains to be done"], tail=False)
+    True
+    """
+    words = folded.split()
+    if not words:
+        return False
+    edge = words[-1] if tail else words[0]
     for part in parts:
-        for i in range(2, len(part) - 1):
-            if not (is_boundary(part, i) and part[i - 1 : i + 1].strip()):
-                continue
-            piece = part[:i].rstrip() if tail else part[i:].lstrip()
-            if folded.endswith(piece) if tail else folded.startswith(piece):
+        start = part.find(edge)
+        while start != -1:
+            end = start + len(edge)
+            if tail and end < len(part) and is_boundary(part, start) and folded.endswith(part[:end]):
                 return True
+            if not tail and start > 0 and is_boundary(part, end) and folded.startswith(part[start:]):
+                return True
+            start = part.find(edge, start + 1)
     return False

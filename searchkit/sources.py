@@ -8,18 +8,19 @@ from every folded character to its passage and to the original document's offset
 from __future__ import annotations
 
 import bisect
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any, Optional
-
-from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from .index import Store
 from .offsets import OffsetMap
 from .typography import Folded, fold
 
-RANKING_TERMS = 16  # the rarest words of a quotation are enough to rank its sources first
+RANKING_TERMS = 8  # the rarest words of a quotation are enough to rank its sources first
+COMMON_DF = 1500  # a word in more passages than this (or 5%) narrows nothing down: left out if others can
+NARROW = 8  # few enough candidates to check on their text
+POSTINGS_CACHE = 4_000_000  # passage numbers kept in memory across a batch
 
 
 @dataclass
@@ -92,13 +93,14 @@ class Sources:
     """An open searcher over the index with caches of stored passages and folded windows."""
 
     def __init__(self, store: Store) -> None:
-        # No length normalisation and an at-once saturating term frequency: a passage scores the summed
-        # rarity of the quotation's words it holds, however long it is.
-        self.searcher = store.ix.searcher(weighting=BM25F(B=0.0, K1=0.01))
+        self.searcher = store.ix.searcher()
         self.reader = self.searcher.reader()
         self._stored: dict[int, dict[str, Any]] = {}
         self._windows: dict[int, Window] = {}
         self._orders: dict[str, list[int]] = {}
+        self._dfs: dict[str, int] = {}
+        self._postings: dict[str, frozenset[int]] = {}
+        self._cached = 0
 
     def close(self) -> None:
         self.searcher.close()
@@ -121,21 +123,52 @@ class Sources:
             self._windows[docnum] = Window.single(self.stored(docnum))
         return self._windows[docnum]
 
+    def df(self, term: str) -> int:
+        """How many passages hold ``term`` in their text."""
+        if term not in self._dfs:
+            self._dfs[term] = self.reader.doc_frequency("text", term)
+        return self._dfs[term]
+
+    def postings(self, term: str) -> frozenset[int]:
+        """The live passages holding ``term``, kept for the run: a batch's quotations share many words."""
+        if term not in self._postings:
+            if self._cached > POSTINGS_CACHE:
+                self._postings.clear()
+                self._cached = 0
+            ids = frozenset(self.reader.postings("text", term).all_ids()) if self.df(term) else frozenset()
+            self._postings[term] = ids
+            self._cached += len(ids)
+        return self._postings[term]
+
+    def _rarest(self, terms: list[str], least: int, most: int) -> list[tuple[int, str]]:
+        """The rarest terms (with their frequency): at least ``least``, then up to ``most`` uncommon ones."""
+        common = max(COMMON_DF, self.reader.doc_count() // 20)
+        ranked = sorted((self.df(t), t) for t in dict.fromkeys(terms))
+        return [(df, t) for i, (df, t) in enumerate(ranked) if i < least or (i < most and df <= common)]
+
     def holding_all(self, terms: list[str], cap: int) -> list[int]:
-        """Passages whose text holds every one of ``terms`` (at most ``cap``, in index order)."""
-        if not terms or any(self.reader.doc_frequency("text", t) == 0 for t in terms):
-            return []
-        query = wq.And([wq.Term("text", t) for t in terms])
-        return list(islice(self.searcher.docs_for_query(query), cap))
+        """Passages holding ``terms`` (at most ``cap``); none when a term is nowhere.
+
+        Exactness is checked on the text afterwards, so the terms are intersected rarest first only until
+        few passages are left: a common word's postings are read only when the rarer ones leave many.
+        """
+        found: frozenset[int] = frozenset()
+        for i, (df, term) in enumerate(sorted((self.df(t), t) for t in dict.fromkeys(terms))):
+            found = self.postings(term) if i == 0 else found & self.postings(term)
+            if not found or (i >= 1 and len(found) <= NARROW):
+                break
+        return sorted(found)[:cap]
 
     def ranked(self, terms: list[str], limit: int) -> list[int]:
-        """The ``limit`` passages that rank best (BM25F) for the rarest of ``terms``."""
-        present = [(self.reader.doc_frequency("text", t), t) for t in terms]
-        rarest = [t for df, t in sorted(present) if df > 0][:RANKING_TERMS]
-        if not rarest:
-            return []
-        results = self.searcher.search(wq.Or([wq.Term("text", t) for t in rarest]), limit=limit)
-        return [hit.docnum for hit in results]
+        """The ``limit`` passages holding the most of the rarest ``terms``, each term weighted by its rarity."""
+        total = max(self.reader.doc_count(), 1)
+        scores: dict[int, float] = defaultdict(float)
+        for df, term in self._rarest(terms, 3, RANKING_TERMS):
+            if df:
+                weight = math.log(1 + total / df)
+                for docnum in self.postings(term):
+                    scores[docnum] += weight
+        return sorted(scores, key=lambda d: (-scores[d], d))[:limit]
 
     def neighbour(self, docnum: int, step: int) -> Optional[int]:
         """The passage just after (``step=1``) or before (``-1``) in the same document, if any."""
