@@ -25,7 +25,8 @@ from .typography import tokens
 NEAR = 0.7  # least similarity for "near": one word wrong in four still is; an invented sentence is not
 ALL_WORDS_CAP = 500  # passages holding every word, verified in full
 RANKED = 20  # best-ranked passages verified when none holds every word
-ALIGNED = 8  # of those, the ones aligned word by word for near matches
+POOL = 150  # best-ranked passages considered for a near match, by the quotation's word pairs they hold
+ALIGNED = 8  # of those, the ones aligned word by word
 
 
 @dataclass
@@ -88,11 +89,11 @@ class Citer:
         found = self._exact(holding, needles)
         if found:
             return found, []
-        ranked = self.sources.ranked(quote.all_terms, RANKED)
+        ranked = self.sources.ranked(quote.all_terms, POOL)
         seen = set(holding)
-        found = self._exact([d for d in ranked if d not in seen], needles)
+        found = self._exact([d for d in ranked[:RANKED] if d not in seen], needles)
         if not found:
-            pairs = self._split_pairs(quote) | self._edge_pairs(list(dict.fromkeys(ranked + holding)), needles)
+            pairs = self._split_pairs(quote) | self._edge_pairs(ranked[:RANKED], needles)
             found = self._across(pairs, needles)
         return found, ranked
 
@@ -136,7 +137,7 @@ class Citer:
 
     def _near(self, quote: Quotation, ranked: list[int]) -> list[Citation]:
         """The best-aligned candidates: ``near`` (with every republication of that source) or one ``none``."""
-        scored = [c for c in (self._align(quote, d) for d in ranked[:ALIGNED]) if c is not None]
+        scored = [c for c in (self._align(quote, d) for d in self._closest(quote, ranked)) if c is not None]
         if not scored:
             return [Citation("none", 0.0)]
         top = max(c.similarity for c in scored)
@@ -144,6 +145,19 @@ class Citer:
         if best[0].verdict == "none":
             return self._sorted(best)[:1]
         return self._sorted(best + self._republished(best[0]))
+
+    def _closest(self, quote: Quotation, ranked: list[int]) -> list[int]:
+        """The candidates worth aligning: those holding the most of the quotation's word pairs.
+
+        Ranking by words held ties when a quotation is made of a stock phrase ("I wonder if you have any
+        comment on"); word pairs tell the passages that hold it in that order.
+        """
+        if len(ranked) <= ALIGNED:
+            return ranked
+        words = [w for part in quote.parts for w in part.words if w[0].isalnum()]
+        pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
+        hits = {d: sum(pair in self.sources.stored(d).get("text", "").lower() for pair in pairs) for d in ranked}
+        return sorted(ranked, key=lambda d: -hits[d])[:ALIGNED]
 
     def _align(self, quote: Quotation, docnum: int) -> Optional[Citation]:
         """Align the quotation with a candidate and its neighbours (it may run across them)."""

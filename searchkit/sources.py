@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -18,7 +18,7 @@ from .offsets import OffsetMap
 from .typography import Folded, fold
 
 RANKING_TERMS = 8  # the rarest words of a quotation are enough to rank its sources first
-COMMON_DF = 1500  # a word in more passages than this (or 5%) narrows nothing down: left out if others can
+CONTENDERS = 400  # passages holding the most of those words, ranked further by the words' rarity
 NARROW = 8  # few enough candidates to check on their text
 POSTINGS_CACHE = 4_000_000  # passage numbers kept in memory across a batch
 
@@ -140,12 +140,6 @@ class Sources:
             self._cached += len(ids)
         return self._postings[term]
 
-    def _rarest(self, terms: list[str], least: int, most: int) -> list[tuple[int, str]]:
-        """The rarest terms (with their frequency): at least ``least``, then up to ``most`` uncommon ones."""
-        common = max(COMMON_DF, self.reader.doc_count() // 20)
-        ranked = sorted((self.df(t), t) for t in dict.fromkeys(terms))
-        return [(df, t) for i, (df, t) in enumerate(ranked) if i < least or (i < most and df <= common)]
-
     def holding_all(self, terms: list[str], cap: int) -> list[int]:
         """Passages holding ``terms`` (at most ``cap``); none when a term is nowhere.
 
@@ -160,15 +154,20 @@ class Sources:
         return sorted(found)[:cap]
 
     def ranked(self, terms: list[str], limit: int) -> list[int]:
-        """The ``limit`` passages holding the most of the rarest ``terms``, each term weighted by its rarity."""
+        """The ``limit`` passages holding the most of the quotation's rarest terms (ties: the rarer ones).
+
+        Counting words held comes first, so that one rare word (say, a misquoted one) cannot outrank a
+        passage holding all the others.
+        """
+        chosen = [(df, t) for df, t in sorted((self.df(t), t) for t in dict.fromkeys(terms)) if df][:RANKING_TERMS]
+        counts: Counter[int] = Counter()
+        for _, term in chosen:
+            counts.update(self.postings(term))
         total = max(self.reader.doc_count(), 1)
-        scores: dict[int, float] = defaultdict(float)
-        for df, term in self._rarest(terms, 3, RANKING_TERMS):
-            if df:
-                weight = math.log(1 + total / df)
-                for docnum in self.postings(term):
-                    scores[docnum] += weight
-        return sorted(scores, key=lambda d: (-scores[d], d))[:limit]
+        weights = [(math.log(1 + total / df), self.postings(t)) for df, t in chosen]
+        best = [d for d, _ in counts.most_common(CONTENDERS)]
+        score = {d: (counts[d], sum(w for w, ids in weights if d in ids)) for d in best}
+        return sorted(best, key=lambda d: (-score[d][0], -score[d][1], d))[:limit]
 
     def neighbour(self, docnum: int, step: int) -> Optional[int]:
         """The passage just after (``step=1``) or before (``-1``) in the same document, if any."""
