@@ -41,16 +41,19 @@ FUNCTION_WORDS = {
 
 def kind_of(text: str) -> str:
     """The kind a paragraph has on its own (``body`` unless it is page furniture or a caption)."""
-    low = text.lower().strip(" .:|•·-–—")
     words = _WORDS.findall(text)
+    if len(words) > 60:
+        return "body"  # no caption, button or date line runs this long
+    low = text.lower().strip(" .:|•·-–—")
     if low in INTERFACE or (words and all(w.lower().strip(".,:|•") in INTERFACE for w in words)):
         return "boilerplate"
     if sum(1 for w in words if w.lower() in LANGUAGES) >= 3:
         return "boilerplate"
-    rest = DATE_ONLY.sub(" ", text)
-    if len(words) <= 12 and rest != text and sum(1 for w in _WORDS.findall(rest) if w.isalpha()) <= 1:
-        return "boilerplate"  # a date line ("2020/11/09", "January 21, 1946. Dated January 14, 1946")
-    if len(words) <= 60 and CAPTION.search(text):
+    if len(words) <= 12:
+        rest = DATE_ONLY.sub(" ", text)
+        if rest != text and sum(1 for w in _WORDS.findall(rest) if w.isalpha()) <= 1:
+            return "boilerplate"  # a date line ("2020/11/09", "January 21, 1946. Dated January 14, 1946")
+    if CAPTION.search(text):
         return "caption"
     if is_debris(words):
         return "boilerplate"

@@ -63,7 +63,7 @@ class Layout:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(TERMINAL.search(text))
+    return bool(TERMINAL.search(text[-12:]))  # the tail only: a $-anchored search scans the whole line
 
 
 def starts_lower(text: str) -> bool:
@@ -142,7 +142,7 @@ def wrap_width(texts: list[str]) -> float:
 
 def joiner(prev: str, nxt: str) -> str | None:
     """How ``prev`` runs on into ``nxt`` when they must be one paragraph; None when they need not be."""
-    if HYPHEN_END.search(prev) and nxt[:1].isalpha():
+    if HYPHEN_END.search(prev[-40:]) and nxt[:1].isalpha():
         return "hyphen"
     if not ends_sentence(prev) and starts_lower(nxt):
         return " "
@@ -156,7 +156,7 @@ def joiner(prev: str, nxt: str) -> str | None:
 
 def cut_line(text: str) -> bool:
     """A paragraph line that stops mid-sentence: long, or holding a finished sentence before the cut."""
-    if ends_sentence(text) or CREDIT_END.search(text):
+    if ends_sentence(text) or CREDIT_END.search(text[-90:]):
         return False
     if text[-1].isdigit():  # "... the Congress. January 20, 1972": a heading with its date
         return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from functools import lru_cache
 from itertools import islice
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 PARAMS_FILE = "punkt.json"
+_INNER_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+\S")
 SAMPLE_CHARS = 600_000  # ~2 s of training; more text hardly changes what Punkt learns
 DOC_CHARS = 20_000  # no single document dominates the sample
 # Abbreviations frequent in policy texts that a modest sample may not teach Punkt.
@@ -86,6 +88,8 @@ class Sentencer:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """``(start, end)`` of every sentence of ``text``."""
+        if not _INNER_END.search(text):  # no full stop before the end: one sentence, no need to ask Punkt
+            return [(0, len(text))] if text else []
         return [(int(s), int(e)) for s, e in self._tokenizer.span_tokenize(text)]
 
 

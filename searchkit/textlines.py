@@ -26,6 +26,9 @@ _MOJIBAKE = re.compile("[\u00c2-\u00c5\u00e2][\u0080-\u00bf\u20ac\u201a\u0192\u2
                        "\u0161\u203a\u0153\u017e\u0178]")
 
 
+_RUN = re.compile(r"\S+(?: \S+)*")
+
+
 @dataclass
 class Line:
     """One line of the document: its raw span and its cleaned text with the map back to the document."""
@@ -67,8 +70,9 @@ def clean_line(doc: str, start: int, end: int) -> Line:
 
 
 def _fast_pieces(raw: str, start: int) -> list[Piece]:
+    """Runs of words separated by single spaces, copied whole; a space between runs."""
     pieces: list[Piece] = []
-    for match in re.finditer(r"\S+", raw):
+    for match in _RUN.finditer(raw):
         if pieces:
             pieces.append((" ", start + match.start() - 1))
         pieces.append((match.group(), start + match.start()))
