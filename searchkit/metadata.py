@@ -150,7 +150,7 @@ def strip_debris(text: str) -> int:
 # Speakers of press-conference turns.
 
 JOURNALIST = "journalist"
-TURN = re.compile(r"(?P<who>[A-Z][\w.&'’-]*(?: [A-Za-z][\w.&'’-]*){0,4})\s*[:：]\s+(?=\S)")
+TURN = re.compile(r"(?P<who>[A-Z][\w.&'’-]*(?: [A-Za-z][\w.&'’-]*){0,4})\s*[:：]\s*(?=\S)")
 ANSWER = {"a", "answer", "spokesperson"}
 # Time stamps and counts ("As of 24: 00", "Between 00:") are not turns.
 NOT_A_TURN = re.compile(r"\d|^(?:Note|Notes|Source|Sources|Photo|Editor|Update|PS|P\.S)$", re.I)

@@ -23,7 +23,9 @@ _INVISIBLE = re.compile(f"[{ZERO_WIDTH}\x00-\x08\x0e-\x1f\x7f]")
 # UTF-8 read as cp1252 or Latin-1 leaves a lead byte (Â Ã â ...) before a continuation-looking character.
 _MOJIBAKE = re.compile("[\u00c2-\u00c5\u00e2][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6"
                        "\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122"
-                       "\u0161\u203a\u0153\u017e\u0178]")
+                       "\u0161\u203a\u0153\u017e\u0178]|" + r"(?<=[A-Za-z])\u00e2(?=(?:s|t|ll|re|ve|d|m)\b)")
+# What is left of an apostrophe whose last two bytes were lost ("Australiaâs"): ftfy cannot see it.
+_LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\u00e2(?=(?:s|t|ll|re|ve|d|m)\b)")
 
 
 _RUN = re.compile(r"\S+(?: \S+)*")
@@ -103,7 +105,7 @@ def _repaired_chars(raw: str, start: int) -> list[tuple[str, int, int]]:
 
     fixed = ftfy.fix_encoding(raw)
     if fixed == raw:
-        return [(c, start + i, 0) for i, c in enumerate(raw)]
+        return [(_LOST_APOSTROPHE.sub("\u2019", raw)[i], start + i, 0) for i in range(len(raw))]
     chars: list[tuple[str, int, int]] = []
     matcher = difflib.SequenceMatcher(None, raw, fixed, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -111,4 +113,5 @@ def _repaired_chars(raw: str, start: int) -> list[tuple[str, int, int]]:
             chars.extend((fixed[j1 + k], start + i1 + k, 0) for k in range(j2 - j1))
         elif j2 > j1:  # replaced (or inserted) characters stand for the whole source run
             chars.extend((fixed[j], start + i1, max(i2 - i1, 1)) for j in range(j1, j2))
-    return chars
+    lost = {m.start() for m in _LOST_APOSTROPHE.finditer("".join(c for c, _, _ in chars))}
+    return [("\u2019", d, w) if k in lost else (c, d, w) for k, (c, d, w) in enumerate(chars)]

@@ -153,3 +153,11 @@ def test_a_short_line_introducing_a_quotation_ends_a_paragraph_in_wrapped_text()
     ]
     paras = texts("\n".join(body) + "\n")
     assert [p[:20] for p in paras] == ["In welcoming the Hea", "\"No nation can prosp", "Those words still gu"]
+
+
+def test_an_apostrophe_that_lost_two_of_its_bytes_is_restored():
+    doc = "Australia\u00e2s role is the People\u00e2s choice, as in the ch\u00e2teau."
+    (para,) = paragraphs(doc)
+    assert para.omap.text == "Australia’s role is the People’s choice, as in the château."
+    s, e = para.omap.span_to_doc(0, len("Australia’s"))
+    assert doc[s:e] == "Australia\u00e2s"
