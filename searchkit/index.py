@@ -226,7 +226,7 @@ def is_index(directory: Path) -> bool:
         names = os.listdir(directory)
     except OSError:
         return False
-    return any(TOC_PATTERN.match(n) or n == "searchkit.json" or n.startswith("searchkit.") for n in names)
+    return any(n.startswith(("searchkit", f"_{INDEX_NAME}_", TEMP_PREFIX)) for n in names)
 
 
 class Store:

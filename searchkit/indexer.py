@@ -65,6 +65,9 @@ class Run:
         self.dirty = False
         self.changed = False
         self.scopes: list[Scope] = []
+        self.by_path: dict[str, list[str]] = {}  # file -> ids of the documents recorded from it
+        for doc_id, record in self.new.docs.items():
+            self.by_path.setdefault(record.path, []).append(doc_id)
 
     def run(self, paths: list[str]) -> IndexReport:
         started = time.perf_counter()
@@ -116,10 +119,9 @@ class Run:
             yield Task(path, doc_id, self.known(path))
 
     def known(self, path: str) -> dict[str, str]:
-        record = self.new.files.get(path)
+        """Digests of the documents recorded from ``path`` (their passages need not be made again)."""
         docs = self.new.docs
-        ids = record.docs if record else []
-        return {d: docs[d].digest for d in ids if d in docs and docs[d].path == path}
+        return {d: docs[d].digest for d in self.by_path.get(path, []) if docs[d].path == path}
 
     def trusted(self, task: Task) -> Optional[FileResult]:
         """The result of a file whose size and mtime say it is unchanged, without reading it."""
@@ -146,6 +148,7 @@ class Run:
             if self.new.files.get(result.path) != record:
                 self.new.files[result.path] = record
                 self.dirty = True
+        self.flush_if_full()  # between files, so a commit holds whole files where it can
 
     def keep(self, path: str) -> None:
         self.kept_files.add(path)
@@ -162,12 +165,12 @@ class Run:
             return None
         self.claimed[doc.doc_id] = where
         old = self.new.docs.get(doc.doc_id)
-        if doc.passages is None:
-            assert old is not None and old.digest == doc.digest
+        if old is not None and old.digest == doc.digest and old.path == path:
             self.report.unchanged += 1
             if old.line != doc.line:
                 old.line, self.dirty = doc.line, True
             return doc.doc_id
+        assert doc.passages is not None, "a changed document comes analysed"
         self.put(doc.doc_id, old is not None, doc.passages, doc.text_bytes)
         self.new.docs[doc.doc_id] = DocRecord(path=path, digest=doc.digest, passages=len(doc.passages),
                                               line=doc.line)
@@ -175,7 +178,7 @@ class Run:
             self.report.added += 1
         else:
             self.report.updated += 1
-        self.flush_if_full()
+        self.flush_if_full(factor=4)  # a file of many documents (JSONL) is split over commits
         return doc.doc_id
 
     def holder(self, doc_id: str) -> Optional[str]:
@@ -196,9 +199,9 @@ class Run:
         self.batch_bytes += text_bytes
         self.changed = self.dirty = True
 
-    def flush_if_full(self) -> None:
+    def flush_if_full(self, factor: int = 1) -> None:
         docs, size = batch_limits()
-        if self.batch is not None and (self.batch.documents >= docs or self.batch_bytes >= size):
+        if self.batch is not None and (self.batch.documents >= docs * factor or self.batch_bytes >= size * factor):
             self.commit()
 
     def commit(self) -> None:
