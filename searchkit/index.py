@@ -15,7 +15,7 @@ import os
 import re
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
@@ -97,30 +97,33 @@ def passage_fields(p: Passage) -> dict[str, Any]:
 
 @dataclass
 class Analyzed:
-    """A passage analyzed for one schema: stored values, and per indexed field its postings and length.
-
-    Analysis is most of indexing's cost; done apart from the writer it can run in worker processes.
+    """A passage analyzed for one schema: stored values, column values, and per indexed field its postings
+    and length. Analysis is most of indexing's cost; done apart from the writer it can run in worker processes.
     """
 
     stored: dict[str, Any]
     postings: list[tuple[str, list[tuple[bytes, int, float, bytes]], int]]
+    columns: dict[str, Any] = field(default_factory=dict)
 
 
 def analyze(schema: Schema, passage: Passage) -> Analyzed:
     """What ``SegmentWriter.add_document`` would compute for ``passage``, as plain picklable data."""
     fields = passage_fields(passage)
-    stored, postings = {}, []
+    result = Analyzed({}, [])
     for name, value in sorted(fields.items()):
-        if name.startswith("_stored_"):
+        if name.startswith("_"):
             continue
-        field = schema[name]
-        if field.indexed:
-            items = index_field(field, value)  # Whoosh's own postings, computed lean (lean.py)
-            length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
-            postings.append((name, items, length))
-        # As add_document does: "_stored_<name>" is stored in place of the indexed value.
-        stored[name] = fields.get(f"_stored_{name}", value) if field.stored else None
-    return Analyzed(stored, postings)
+        fieldtype = schema[name]
+        if fieldtype.indexed:
+            items = index_field(fieldtype, value)  # Whoosh's own postings, computed lean (lean.py)
+            length = sum(freq for _, freq, _, _ in items) if fieldtype.scorable else 0
+            result.postings.append((name, items, length))
+        # As add_document does: "_stored_<name>" is stored (and put in the column) in place of the value.
+        custom = fields.get(f"_stored_{name}", value)
+        result.stored[name] = custom if fieldtype.stored else None
+        if fieldtype.column_type and custom is not None:
+            result.columns[name] = fieldtype.to_column_value(custom)
+    return result
 
 
 class PinnedIndex(FileIndex):
@@ -158,10 +161,10 @@ class Writer(SegmentWriter):
                 add_post((name, tbytes, docnum, weight, vbytes))
         pdw.start_doc(docnum)
         for name, value in doc.stored.items():
-            field = self.schema[name]
-            pdw.add_field(name, field, value, lengths.get(name, 0))
-            if field.column_type and value is not None:
-                pdw.add_column_value(name, field.column_type, field.to_column_value(value))
+            fieldtype = self.schema[name]
+            pdw.add_field(name, fieldtype, value, lengths.get(name, 0))
+            if name in doc.columns:
+                pdw.add_column_value(name, fieldtype.column_type, doc.columns[name])
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
@@ -247,6 +250,7 @@ class Store:
     @classmethod
     def open(cls, directory: Path) -> "Store":
         """The newest readable commit (read only; never waits for a running index run)."""
+        directory = Path(directory)
         if not is_index(directory) or not toc_generations(directory):
             raise IndexMissing(f"no index at {directory}; build one with: searchkit index PATH")
         for attempt in range(3):
@@ -297,6 +301,7 @@ class Store:
     def writing(cls, directory: Path, rebuild: bool = False, timeout: Optional[float] = None,
                 on_wait: Optional[Callable[[str], None]] = None) -> Iterator["Store"]:
         """The index opened for writing (created when missing), locked until the block ends."""
+        directory = Path(directory)
         check_target(directory)
         directory.mkdir(parents=True, exist_ok=True)
         lock = WriteLock(directory)

@@ -1,0 +1,67 @@
+"""Pre-analysed passages (what ``--jobs`` workers send) index exactly as Whoosh's own ``add_document`` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as windex
+
+from searchkit.index import Store, analyze, make_schema, passage_fields
+from searchkit.ingest import Skipped, read_file, walk
+from searchkit.manifest import Manifest
+from searchkit.segment import segment
+
+
+def contents(reader) -> dict:
+    """Everything a reader holds: stored fields, field lengths, columns and every posting, by docnum."""
+    docs = dict(reader.iter_docs())
+    fields = reader.schema.names()
+    postings = {}
+    for name in reader.indexed_field_names():
+        for term in reader.lexicon(name):
+            matcher = reader.postings(name, term)
+            items = []
+            while matcher.is_active():
+                items.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[(name, term)] = items
+    lengths = {(n, f): reader.doc_field_length(n, f) for n in docs for f in fields}
+    columns = {f: list(reader.column_reader(f)) for f in fields if reader.has_column(f)}
+    return {"docs": docs, "postings": postings, "lengths": lengths, "columns": columns}
+
+
+def passages_of(root: Path) -> list:
+    found = []
+    for path in walk(root):
+        for doc in read_file(path, path.name):
+            if not isinstance(doc, Skipped):
+                found.extend(segment(doc))
+    return found
+
+
+def test_add_analyzed_equals_add_document(tmp_path, corpus):
+    passages = passages_of(corpus)
+    assert len(passages) > 5
+    plain = windex.create_in(str(tmp_path), make_schema(), indexname="plain")
+    writer = plain.writer()
+    for passage in passages:
+        writer.add_document(**passage_fields(passage))
+    writer.commit()
+    schema = make_schema()
+    with Store.writing(tmp_path / "ours") as store:
+        batch = store.begin()
+        batch.add([analyze(schema, p) for p in passages])
+        batch.commit(Manifest(format=store.manifest.format, analyzer=store.manifest.analyzer))
+    with plain.reader() as expected, Store.open(tmp_path / "ours").ix.reader() as got:
+        assert contents(got) == contents(expected)
+
+
+def test_jobs_build_the_same_index(run, tmp_path, corpus):
+    for n in range(12):
+        (corpus / f"extra{n}.txt").write_text(f"Extra statement {n}\n\nOn trade and fisheries, part {n}.\n",
+                                              encoding="utf-8")
+    assert run("index", str(corpus), index=tmp_path / "one").exit_code == 0
+    result = run("index", str(corpus), "--jobs", "2", index=tmp_path / "two")
+    assert result.exit_code == 0, result.stderr
+    with Store.open(tmp_path / "one").ix.reader() as one, Store.open(tmp_path / "two").ix.reader() as two:
+        assert contents(two) == contents(one)
