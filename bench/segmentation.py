@@ -12,7 +12,10 @@ A boundary is the start of every paragraph but the first. A predicted paragraph 
 holding the first character of a paragraph's text (its UN paragraph number included).
 
 It also re-wraps the one-paragraph-per-line gold documents at 45, 60 and 78 characters (ragged line
-lengths, as with proportional fonts; no blank line between paragraphs), where the truth is exact.
+lengths, as with proportional fonts; no blank line between paragraphs), where the truth is exact; checks
+the UN paragraph numbers (``para_label``) of the numbered-era speeches in ``corpora/ungdc-sample``
+(each should be the previous one plus one); and checks the speaker of every ``Q:``/``A:`` turn in the
+press-conference JSONL (a question is the journalist's, an answer the spokesperson's named in the title).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from searchkit.segment import paragraphs  # noqa: E402
+from searchkit.ingest import Document, read_file  # noqa: E402
+from searchkit.segment import paragraphs, segment  # noqa: E402
 from searchkit.textlines import LINE_END  # noqa: E402
 
 GOLD = REPO / "bench" / "gold" / "segmentation.json"
@@ -154,6 +158,37 @@ def main() -> None:
     if misses:
         print("\nDocuments with errors (line numbers):")
         print("\n".join(misses))
+    check_labels(shared)
+    check_speakers(shared)
+
+
+def check_labels(shared: Path) -> None:
+    """UN record paragraph numbers: found, in sequence, and numbers left in the text."""
+    found = in_order = left = paras = docs = 0
+    for path in sorted((shared / "corpora" / "ungdc-sample").glob("Session 25 - */*.txt")):
+        labels = [p.label for p in paragraphs(path.read_bytes().decode("utf-8-sig"))]
+        numbers = [int(label) for label in labels if label]
+        docs, paras, found = docs + 1, paras + len(labels), found + len(numbers)
+        in_order += sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
+        left += len(numbers) - 1 - sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
+    print(f"\nUN paragraph numbers (1970 session, {docs} speeches): {paras} paragraphs, {found} labelled; "
+          f"{in_order} of {found - docs} labels follow the previous one plus one ({left} do not)")
+
+
+def check_speakers(shared: Path) -> None:
+    """Every Q:/A: turn of the press conferences: Q is the journalist's, A the spokesperson's."""
+    path = shared / "corpora" / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"
+    right = total = 0
+    for doc in read_file(path, ""):
+        if not isinstance(doc, Document):
+            continue
+        for passage in segment(doc):
+            marker = passage.text[:2]
+            if marker in ("Q:", "A:"):
+                total += 1
+                expected = "journalist" if marker == "Q:" else doc.meta.get("speaker", "")
+                right += passage.speaker == expected
+    print(f"Press-conference turns ({path.name}): {right} of {total} Q:/A: paragraphs have the right speaker")
 
 
 if __name__ == "__main__":
