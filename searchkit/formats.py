@@ -14,7 +14,7 @@ import io
 from dataclasses import asdict
 from typing import Iterator, Sequence
 
-from .render import HIT_KEYS, View, fragment_text, hit_fragments, search_total
+from .render import HIT_KEYS, View, fragment_text, hit_fragments, hit_keys, search_total
 from .search import Hit, SearchResult
 
 # The JSON fields, less the offset lists, which mean nothing in a spreadsheet cell.
@@ -31,15 +31,21 @@ def csv_row(values: Sequence[object]) -> str:
 def cell(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, dict):  # --explain's score parts
+        return LIST_SEPARATOR.join(f"{k} {v}" for k, v in value.items())
     return "" if value is None else value
 
 
 def search_csv(result: SearchResult) -> Iterator[str]:
-    """A header row, then one row per hit (each ends with a newline)."""
-    yield csv_row(CSV_KEYS)
+    """A header row, then one row per hit (each ends with a newline); ``more`` (--by-doc) and ``explain``
+    (--explain) are columns when the JSON has them."""
+    keys = CSV_KEYS
+    if result.hits:
+        keys = tuple(k for k in hit_keys(result.hits[0]) if k not in ("spans", "doc_spans"))
+    yield csv_row(keys)
     for hit in result.hits:
         data = asdict(hit)
-        yield csv_row([cell(data[k]) for k in CSV_KEYS])
+        yield csv_row([cell(data[k]) for k in keys])
 
 
 def marked_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -58,6 +64,8 @@ def hit_html(hit: Hit, view: View) -> Iterator[str]:
     meta = [f'<cite class="title">{e(hit.title)}</cite>']
     meta += [f'<span class="{k}">{e(v)}</span>' for k, v in (("date", hit.date), ("source", hit.source)) if v]
     meta.append(f'<span class="ref">{e(ref)}</span>')
+    if hit.more:  # --by-doc
+        meta.append(f'<span class="more">+{hit.more} more passage{"" if hit.more == 1 else "s"}</span>')
     yield f'<li class="hit" data-passage-id="{e(hit.passage_id)}" data-score="{hit.score}">'
     yield f'<p class="meta">{" ".join(meta)}</p>'
     for frag in hit_fragments(hit, view):

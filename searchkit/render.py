@@ -64,11 +64,18 @@ def hit_fragments(hit: Hit, view: View) -> list[Fragment]:
 
 
 def fragment_text(text: str, frag: Fragment) -> tuple[str, list[Span]]:
-    """The fragment's text with ellipses where the passage goes on, and its spans shifted into it."""
+    """The fragment's text with ellipses where the passage goes on, and its spans shifted into it.
+
+    >>> fragment_text("We met, and we agreed, to act.", Fragment(8, 22, [(15, 21)]))
+    ('… and we agreed …', [(9, 15)])
+    """
     lead = ELLIPSIS + " " if frag.start > 0 else ""
-    tail = " " + ELLIPSIS if frag.end < len(text.rstrip()) else ""
+    body = text[frag.start:frag.end]
+    tail = ""
+    if frag.end < len(text.rstrip()):
+        body, tail = body.rstrip(",;:"), " " + ELLIPSIS  # a clause cut after its comma: "…, …" reads badly
     shift = len(lead) - frag.start
-    return lead + text[frag.start:frag.end] + tail, [(s + shift, e + shift) for s, e in frag.spans]
+    return lead + body + tail, [(s + shift, min(e + shift, len(lead) + len(body))) for s, e in frag.spans]
 
 
 def units(text: str, spans: Sequence[Span], width: int) -> list[Span]:

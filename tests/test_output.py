@@ -154,3 +154,15 @@ def test_nothing_found_prints_nothing_on_stdout_in_every_format(run, news):
         result = run("search", "zeppelin", "--format", fmt, index=news)
         assert result.exit_code == 1
         assert result.stdout == ("" if fmt != "csv" else ",".join(CSV_KEYS) + "\n")
+
+
+def test_csv_and_html_carry_by_doc_counts_like_json(run, tmp_path):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Lanes\n\nFast lanes opened.\n\nGreen lanes too.\n\nMore lanes later.\n")
+    assert run("search", "--help").exit_code == 0 and run("index", str(folder)).exit_code == 0
+    as_json = json.loads(run("search", "lanes", "--by-doc", "--json").stdout)
+    record = next(csv.DictReader(io.StringIO(run("search", "lanes", "--by-doc", "--format", "csv").stdout)))
+    assert int(record["more"]) == as_json["more"] >= 2
+    html = run("search", "lanes", "--by-doc", "--format", "html").stdout
+    assert f'<span class="more">+{as_json["more"]} more passages</span>' in html
