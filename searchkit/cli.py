@@ -92,7 +92,8 @@ def main(index_dir: str) -> None:
               help="Drop documents whose files are gone (only under the paths scanned).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes that read, segment and analyse documents.")
-@click.option("--rebuild", is_flag=True, help="Start the index afresh (keeps the recorded sources).")
+@click.option("--rebuild", is_flag=True,
+              help="Start the index afresh from the PATHs given, else from the recorded sources.")
 @click.option("--watch", is_flag=True, help="Keep running: index changes as files appear (Ctrl-C stops).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @index_option
@@ -119,7 +120,8 @@ def index_once(directory: Path, paths: list[str], prune: bool, jobs: int, rebuil
     from .indexer import run_index
     from .render import report_json, report_text
 
-    with Store.writing(directory, rebuild=rebuild, on_wait=warn) as store, ProgressBar() as bar:
+    with Store.writing(directory, rebuild=rebuild, on_wait=warn, keep_sources=not paths) as store, \
+            ProgressBar() as bar:
         for note in store.notes:
             warn(note)
         report = run_index(store, paths, prune=prune, jobs=jobs, warn=bar.warn, progress=bar.update)

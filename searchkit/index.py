@@ -299,8 +299,11 @@ class Store:
     @classmethod
     @contextmanager
     def writing(cls, directory: Path, rebuild: bool = False, timeout: Optional[float] = None,
-                on_wait: Optional[Callable[[str], None]] = None) -> Iterator["Store"]:
-        """The index opened for writing (created when missing), locked until the block ends."""
+                on_wait: Optional[Callable[[str], None]] = None, keep_sources: bool = True) -> Iterator["Store"]:
+        """The index opened for writing (created when missing), locked until the block ends.
+
+        ``rebuild`` commits an empty index first, recording the old sources again when ``keep_sources``.
+        """
         directory = Path(directory)
         check_target(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -308,7 +311,7 @@ class Store:
         lock.acquire(timeout=timeout, on_wait=on_wait)
         try:
             if rebuild or not toc_generations(directory):
-                store = cls.fresh(directory, keep_sources=rebuild)
+                store = cls.fresh(directory, keep_sources=rebuild and keep_sources)
             else:
                 store = cls._open_newest(directory, last_try=True)
                 store.discard_newer()

@@ -63,12 +63,20 @@ def safe_name(path: str) -> str:
 
 
 def shown(path: object) -> str:
-    """A name for a one-line message: control characters (a newline in a file name) escaped.
+    """A name for a one-line message: relative to the current folder when inside it, as a user typed it,
+    with control characters (a newline in a file name) escaped.
 
     >>> shown("odd\\nname.txt")
     'odd\\\\nname.txt'
     """
     text = safe_name(str(path))
+    if os.path.isabs(text):
+        try:
+            relative = os.path.relpath(text)
+        except (ValueError, OSError):  # another drive (Windows), or the current folder is gone
+            relative = text
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            text = relative
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 

@@ -267,3 +267,30 @@ def test_store_artifacts_round_trip_and_rebuild_drops_them(run, corpus, tmp_path
     assert Store.open(ix).read_artifact("other") is None
     run("index", "--rebuild")
     assert Store.open(ix).read_artifact("punkt") is None
+
+
+def test_rebuild_with_paths_starts_from_those_paths_only(run, tmp_path, corpus):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Arctic council meeting.\n", encoding="utf-8")
+    run("index", str(corpus), str(other))
+    assert counts(run("index", "--rebuild", str(other), "--json")) == (1, 0, 0, 0, 0)
+    assert run("sources").stdout == f"{other}\t1\n"
+
+
+def test_a_full_disk_keeps_the_last_commit(run, tmp_path, corpus, monkeypatch):
+    run("index", str(corpus))
+    (corpus / "new.txt").write_text("Fisheries agreement.\n", encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("searchkit.index.save_manifest", full)
+    result = run("index")
+    monkeypatch.undo()
+    assert result.exit_code == 2
+    assert result.stderr == (f"searchkit: cannot write to {tmp_path / 'ix'} (No space left on device); the index "
+                             "keeps its last commit: free some space or fix permissions, then run searchkit index "
+                             "again\n")
+    assert run("verify").exit_code == 0
+    assert counts(run("index", "--json")) == (1, 0, 0, 4, 0)
