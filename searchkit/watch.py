@@ -27,6 +27,10 @@ class Changes:
         self.last = 0.0
 
     def dispatch(self, event: Any) -> None:  # watchdog's handler interface
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # reads, such as our own
+        if event.is_directory and event.event_type not in ("created", "deleted", "moved"):
+            return  # a folder is "modified" whenever a file in it changes, our index's files included
         paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         if any(self.relevant(os.fsdecode(p), event.is_directory) for p in paths):
             self.last = time.monotonic()
