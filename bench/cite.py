@@ -31,11 +31,15 @@ sys.path.insert(0, str(REPO))
 from searchkit.cite import Citer  # noqa: E402
 from searchkit.index import Store  # noqa: E402
 from searchkit.indexer import run_index  # noqa: E402
-from searchkit.typography import fold  # noqa: E402
+from searchkit.ingest import Document, read_file  # noqa: E402
+from searchkit.offsets import OffsetMap  # noqa: E402
+from searchkit.typography import QUOTE_MARKS, fold  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpora"
 DEFAULT_CORPORA = [SHARED / "ungdc-sample", SHARED / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"]
-FOUND_CLASSES = ("verbatim", "typography", "ellipsis", "cross_paragraph")
+FOUND_CLASSES = ("verbatim", "from_file", "typography", "ellipsis", "cross_paragraph")
+LINE_END = re.compile(r"\r\n|\r|\n")
+EDGES = ".,;:!? " + QUOTE_MARKS
 WORD = re.compile(r"\S+")
 CONTENT = re.compile(r"^[A-Za-z]{4,}$")
 
@@ -63,6 +67,41 @@ def words_span(text: str, rng: random.Random, lo: int = 8, hi: int = 30) -> tupl
     return " ".join(words[start : start + n]), words
 
 
+class DocTexts:
+    """Documents' decoded text as the indexer reads it, to check offsets and lines independently of cite."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, dict[str, str]] = {}
+
+    def text(self, path: str, doc_id: str) -> str:
+        if path not in self.files:
+            docs = read_file(Path(path), doc_id)
+            self.files[path] = {d.doc_id: d.text for d in docs if isinstance(d, Document)}
+        return self.files[path].get(doc_id, "")
+
+
+def span(p: dict[str, Any], rng: random.Random) -> tuple[int, int, int, int]:
+    """A random span of 8-30 words of a passage: text offsets and the original document's offsets.
+
+    The document offsets leave out the edge punctuation and quote marks a quotation's match leaves out.
+    """
+    words = list(WORD.finditer(p["text"]))
+    n = rng.randint(8, min(30, len(words)))
+    first = rng.randint(0, len(words) - n)
+    s, e = words[first].start(), words[first + n - 1].end()
+    ms, me = s, e
+    while ms < me and p["text"][ms] in EDGES:
+        ms += 1
+    while me > ms and p["text"][me - 1] in EDGES:
+        me -= 1
+    omap = OffsetMap.decode(p["text"], p.get("offsets", []))
+    return s, e, omap.to_doc(ms), omap.to_doc_end(me)
+
+
+def skeleton(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
 def typography(quote: str, rng: random.Random) -> str:
     """Paste-like damage that must not change the verdict."""
     q = quote.replace("’", "'").replace("“", '"').replace("”", '"') if rng.random() < 0.5 else \
@@ -86,7 +125,8 @@ def typography(quote: str, rng: random.Random) -> str:
     return rng.choice([q, q.lower(), q.upper(), q[:1].swapcase() + q[1:]])
 
 
-def draw(passages: list[dict[str, Any]], rng: random.Random, per_class: int) -> list[dict[str, Any]]:
+def draw(passages: list[dict[str, Any]], rng: random.Random, per_class: int,
+         doc_texts: DocTexts) -> list[dict[str, Any]]:
     body = [p for p in passages if p.get("kind", "body") == "body" and len(WORD.findall(p.get("text", ""))) >= 20]
     vocab = sorted({w for p in rng.sample(body, 300) for w in WORD.findall(p["text"]) if CONTENT.match(w)})
     following = {(a["doc_id"], i): passages[i + 1] for i, a in enumerate(passages[:-1])
@@ -94,13 +134,19 @@ def draw(passages: list[dict[str, Any]], rng: random.Random, per_class: int) -> 
     index_of = {id(p): i for i, p in enumerate(passages)}
     items: list[dict[str, Any]] = []
 
-    def add(kind: str, text: str, source: dict[str, Any]) -> None:
-        items.append({"id": f"{kind}-{len(items)}", "text": text, "kind": kind,
-                      "doc_id": source["doc_id"], "para": source.get("para")})
+    def add(kind: str, text: str, source: dict[str, Any], doc_span: Any = None) -> None:
+        items.append({"id": f"{kind}-{len(items)}", "text": text, "kind": kind, "path": source.get("path", ""),
+                      "doc_id": source["doc_id"], "para": source.get("para"), "doc_span": doc_span})
 
     for _ in range(per_class):
         p = rng.choice(body)
-        add("verbatim", words_span(p["text"], rng)[0], p)
+        s, e, ds, de = span(p, rng)
+        add("verbatim", p["text"][s:e], p, (ds, de))
+        p = rng.choice(body)
+        s, e, ds, de = span(p, rng)
+        raw = doc_texts.text(p.get("path", ""), p["doc_id"])[ds:de]
+        if skeleton(raw) == skeleton(p["text"][s:e]):  # not across page furniture the passage dropped
+            add("from_file", raw, p, (ds, de))
         p = rng.choice(body)
         add("typography", typography(words_span(p["text"], rng)[0], rng), p)
         p = rng.choice(body)
@@ -157,12 +203,33 @@ def run_cli(directory: Path, items: list[dict[str, Any]]) -> tuple[dict[str, lis
     return answers, seconds, proc.returncode
 
 
-def score(items: list[dict[str, Any]], answers: dict[str, list[dict[str, Any]]]) -> dict[str, Counter]:
+def expected_line_column(text: str, offset: int) -> tuple[int, int]:
+    breaks = [m.end() for m in LINE_END.finditer(text, 0, offset)]
+    return len(breaks) + 1, offset - (breaks[-1] if breaks else 0) + 1
+
+
+def check_place(it: dict[str, Any], rows: list[dict[str, Any]], doc_texts: DocTexts, tally: Counter) -> None:
+    """Offsets and (for .txt files) line and column of the expected occurrence, computed independently."""
+    mine = [r for r in rows if (r["doc_id"], r["para"]) == (it["doc_id"], it["para"]) and r["verdict"] == "exact"]
+    if not mine or it["doc_span"] is None:
+        return
+    ds, de = it["doc_span"]
+    tally["offsets_checked"] += 1
+    tally["offsets_right"] += any((r["char_start"], r["char_end"]) == (ds, de) for r in mine)
+    if not it["path"].lower().endswith(".jsonl"):
+        where = expected_line_column(doc_texts.text(it["path"], it["doc_id"]), ds)
+        tally["lines_checked"] += 1
+        tally["lines_right"] += any((r["line"], r["column"]) == where for r in mine)
+
+
+def score(items: list[dict[str, Any]], answers: dict[str, list[dict[str, Any]]],
+          doc_texts: DocTexts) -> dict[str, Counter]:
     tally: dict[str, Counter] = defaultdict(Counter)
     for it in items:
         rows = answers.get(it["id"], [])
         verdict = rows[0]["verdict"] if rows else "missing"
         right = any((r["doc_id"], r["para"]) == (it["doc_id"], it["para"]) for r in rows)
+        check_place(it, rows, doc_texts, tally["places"])
         tally[it["kind"]]["n"] += 1
         tally[it["kind"]][verdict] += 1
         tally[it["kind"]][f"{verdict}+right"] += right
@@ -188,6 +255,8 @@ def report(items: list[dict[str, Any]], tally: dict[str, Counter], times: list[f
     found = sum(tally[k]["exact+right"] for k in FOUND_CLASSES)
     total = sum(tally[k]["n"] for k in FOUND_CLASSES)
     for kind in (*FOUND_CLASSES, "misquote", "invented"):
+        if not tally[kind]["n"]:
+            continue
         t = tally[kind]
         print(f"  {kind:16} n={t['n']:4}  exact {pct(t['exact'], t['n'])}  exact+right source "
               f"{pct(t['exact+right'], t['n'])}  near {pct(t['near'], t['n'])}  near+right "
@@ -197,6 +266,9 @@ def report(items: list[dict[str, Any]], tally: dict[str, Counter], times: list[f
     m = tally["misquote"]
     print(f"one-word misquotes reported near with the right source: {pct(m['near+right'], m['n'])} "
           f"({m['near+right']}/{m['n']}; target >= 90%)")
+    places = tally["places"]
+    print(f"char_start/char_end of the expected occurrence right: {places['offsets_right']}/"
+          f"{places['offsets_checked']}; line:column right (.txt files): {places['lines_right']}/{places['lines_checked']}")
     inv = tally["invented"]
     print(f"invented quotations reported exact: {inv['exact']} of {inv['n']} (target 0)")
     ms = sorted(t * 1000 for t in times)
@@ -222,10 +294,11 @@ def main() -> None:
     store = build(corpora, directory)
     passages = load_passages(store)
     rng = random.Random(args.seed)
-    items = drop_occurring(draw(passages, rng, args.per_class), passages)
+    doc_texts = DocTexts()
+    items = drop_occurring(draw(passages, rng, args.per_class, doc_texts), passages)
     print(f"quotations      {len(items)} ({', '.join(f'{k} {v}' for k, v in Counter(i['kind'] for i in items).items())})")
     answers, cli_seconds, code = run_cli(directory, items)
-    tally = score(items, answers)
+    tally = score(items, answers, doc_texts)
     times = time_inprocess(store, items)
     report(items, tally, times, cli_seconds)
     print(f"exit status     {code}")

@@ -305,6 +305,42 @@ def test_changed_file_gives_no_line_and_says_so(run, qix, quotes_corpus):
     assert "speech.txt changed since it was indexed" in result.stderr
 
 
+def test_changed_jsonl_record_gives_no_line(run, qix, quotes_corpus):
+    path = quotes_corpus / "news.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("We oppose unilateral sanctions", "We welcome the talks")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = rows(run("cite", "We oppose unilateral sanctions", "--json", index=qix))
+    assert [(r["doc_id"], r["line"]) for r in found] == [("mfa-1", None)]
+    stale = rows(run("cite", "stay open — for people", "--json", index=qix))
+    assert [(r["doc_id"], r["line"] is None) for r in stale] == [("mfa-1", True), ("vna-2", False)]
+
+
+WRAPPED = (
+    "Statement by the delegation\n\n"
+    "The General Assembly has before it a number of ques-\n"
+    "tions of the greatest importance for the future of\n"
+    "the Organization and for the peoples whose hopes it\n"
+    "carries. Among them, the question of development co-\n"
+    "operation deserves the closest attention of every\n"
+    "delegation present in this Hall today, and of the\n"
+    "Governments that sent them here to speak for them.\n"
+)
+
+
+def test_hyphenated_line_ends_in_the_source(run, tmp_path):
+    root = tmp_path / "wrapped"
+    root.mkdir()
+    (root / "speech.txt").write_text(WRAPPED, encoding="utf-8")
+    assert run("index", str(root)).exit_code == 0
+    row = rows(run("cite", "a number of questions of the greatest importance", "--json"))[0]
+    assert row["verdict"] == "exact"
+    assert WRAPPED[row["char_start"]:row["char_end"]] == "a number of ques-\ntions of the greatest importance"
+    assert (row["line"], row["column"]) == (3, 36)
+    row = rows(run("cite", "the question of development co-operation deserves", "--json"))[0]
+    assert row["verdict"] == "exact" and (row["line"], row["column"]) == (6, 22)
+
+
 def test_quote_from_stdin(run, qix):
     result = run("cite", "-", "--json", index=qix, input="Much remains to be done.\n\nThe road ahead is long\n")
     assert result.exit_code == 0 and rows(result)[0]["cross_paragraph"] is True
