@@ -108,9 +108,9 @@ class Citer:
         """Consecutive passages where one holds every word before a sentence end and the next every word after."""
         pairs = set()
         for head, tail in quote.splits():
-            following = set(self.sources.holding_all(tail, ALL_WORDS_CAP))
-            for docnum in self.sources.holding_all(head, ALL_WORDS_CAP):
-                if docnum + 1 in following and self.sources.neighbour(docnum, +1) == docnum + 1:
+            following = {d - 1 for d in self.sources.holding_set(tail)}
+            for docnum in sorted(self.sources.holding_set(head) & following)[:ALL_WORDS_CAP]:
+                if self.sources.neighbour(docnum, +1) == docnum + 1:
                     pairs.add((docnum, docnum + 1))
         return pairs
 

@@ -141,7 +141,10 @@ class Sources:
         return self._postings[term]
 
     def holding_all(self, terms: list[str], cap: int) -> list[int]:
-        """Passages holding ``terms`` (at most ``cap``); none when a term is nowhere.
+        return sorted(self.holding_set(terms))[:cap]
+
+    def holding_set(self, terms: list[str]) -> frozenset[int]:
+        """Passages holding ``terms``; none when a term is nowhere.
 
         Exactness is checked on the text afterwards, so the terms are intersected rarest first only until
         few passages are left: a common word's postings are read only when the rarer ones leave many.
@@ -151,7 +154,7 @@ class Sources:
             found = self.postings(term) if i == 0 else found & self.postings(term)
             if not found or (i >= 1 and len(found) <= NARROW):
                 break
-        return sorted(found)[:cap]
+        return found
 
     def ranked(self, terms: list[str], limit: int) -> list[int]:
         """The ``limit`` passages holding the most of the quotation's rarest terms (ties: the rarer ones).
