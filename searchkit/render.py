@@ -8,13 +8,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 from unicodedata import combining, east_asian_width
 
-from .indexer import IndexReport
-from .lookup import Shown
-from .search import Hit, SearchResult
 from .snippet import Fragment, fragments, whole
+
+if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search ~15 ms at start-up
+    from .indexer import IndexReport
+    from .lookup import Shown
+    from .search import Hit, SearchResult
 
 BOLD, MATCH, DIM, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 HIT_KEYS = (
