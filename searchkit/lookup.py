@@ -1,17 +1,22 @@
 """Looking a passage up by its ID, with the paragraphs around it, or a whole document by its doc_id.
 
 An ID is a ``passage_id`` (``doc_id#para`` or ``doc_id#para.k``), a ``doc_id#para`` naming every piece of
-a long paragraph, or a ``doc_id`` (the whole document).
+a long paragraph, a ``doc_id`` (the whole document), or what plain search output shows in brackets,
+``doc_id para. N`` with N the paragraph as the document numbers it (a UN record's own number).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .highlight import Matchers, matchers_for
 from .index import Store
 from .search import Hit, make_hit, parse
+
+
+_CITED = re.compile(r"\[?(?P<doc>.+?) para\. (?P<label>[^\s\]]+)\]?")
 
 
 @dataclass
@@ -40,6 +45,12 @@ def resolve(searcher: Any, ident: str) -> Optional[tuple[str, list[dict[str, Any
         named = {r["passage_id"] for r in rows if r.get("para") == int(para)}
         if named:
             return doc_id, rows, named
+    cited = _CITED.fullmatch(ident)
+    if cited:
+        rows = sorted(searcher.documents(doc_id=cited["doc"]), key=reading_order)
+        named = {r["passage_id"] for r in rows if str(r.get("para_label") or r.get("para")) == cited["label"]}
+        if named:
+            return cited["doc"], rows, named
     rows = sorted(searcher.documents(doc_id=ident), key=reading_order)
     return (ident, rows, set()) if rows else None
 

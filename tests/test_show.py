@@ -96,3 +96,13 @@ def test_options_that_do_not_fit_show_exit_2(run, mekong):
     assert "whole document, so --context does not apply" in result.stderr
     result = run("show", "mekong.txt#2", "--json", "--width", "50", index=mekong)
     assert result.exit_code == 2 and result.stderr.startswith("searchkit: --width does not apply to --json")
+
+
+def test_what_search_shows_in_brackets_is_an_id_too(run, mekong):
+    header = run("search", "hydrological", index=mekong).stdout.splitlines()[2]
+    bracket = header[header.index("[") + 1 : header.rindex("]")]
+    assert bracket == "mekong.txt para. 4"
+    result = run("show", bracket, "-C", "0", "--json", index=mekong)
+    assert [r["passage_id"] for r in rows(result)] == ["mekong.txt#4"]
+    assert run("show", f"[{bracket}]", "-C", "0", index=mekong).exit_code == 0
+    assert run("show", "mekong.txt para. 99", index=mekong).exit_code == 1
