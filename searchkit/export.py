@@ -24,10 +24,11 @@ DEFAULTS: dict[str, Any] = {"para_label": "", "kind": "body", "date_inferred": F
 def passages(store: Store) -> Iterator[dict[str, Any]]:
     """One record per passage with ``EXPORT_KEYS``; ``sentences`` are ``[start, end]`` offsets into text."""
     with store.ix.searcher() as searcher:
-        stored = list(searcher.reader().all_stored_fields())
-    stored.sort(key=lambda s: (s["doc_id"], s.get("para", 0), s.get("piece", 0)))
-    for fields in stored:
-        yield record(fields)
+        reader = searcher.reader()
+        # Sort by keys only, then fetch each passage: the whole index's text need not sit in memory.
+        order = sorted((f["doc_id"], f.get("para", 0), f.get("piece", 0), n) for n, f in reader.iter_docs())
+        for *_, docnum in order:
+            yield record(reader.stored_fields(docnum))
 
 
 def record(fields: dict[str, Any]) -> dict[str, Any]:
