@@ -29,8 +29,8 @@ from .countries import code_for, display_name
 from .dates import find_date, first_year
 from .layout import SALUTATION
 
-DATELINE = re.compile(r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}),? \((?P<source>[A-Z][A-Za-z]{1,11})\)"
-                      r"\s*(?:[–—-]+|:)?\s*")
+DATELINE = re.compile(r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3})(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?,?"
+                      r" ?\((?P<source>[A-Z][A-Za-z]{1,11})\)\s*(?:[–—-]+|:)?\s*")
 AGENCY_LEAD = re.compile(r"(?P<source>[A-Z]{2,6})\.\s+(?=[A-Z])")
 UNGDC_NAME = re.compile(r"(?P<country>[A-Z]{3}|EU)_(?P<session>\d{1,2})_(?P<year>\d{4})\.txt")
 DATE_NAME = re.compile(r"(?P<year>1[6-9]\d\d|20\d\d)(?:-(?P<month>\d\d)-(?P<day>\d\d))?(?=[-_. ]|$)")
@@ -130,7 +130,9 @@ def set_source(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kind
     for text in [t for t, k in zip(texts, kinds) if k == "body"][:3]:
         dateline = DATELINE.match(text)
         if dateline:
-            out.place, out.source = dateline.group("place"), dateline.group("source")
+            place = dateline.group("place")
+            out.place = place.title() if place.isupper() else place  # "HANOI" -> "Hanoi"
+            out.source = dateline.group("source")
             break
         agency = AGENCY_LEAD.match(text)
         if agency:

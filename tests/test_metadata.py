@@ -138,3 +138,15 @@ def test_every_seed_passage_maps_to_its_source_span(name):
         source = " ".join(text[p.char_start:p.char_end].split())
         assert source.replace("\u00a0", " ").startswith(p.text[:15].strip()), p.passage_id
         assert p.sentences and p.sentences[-1][1] <= len(p.text)
+
+
+@pytest.mark.parametrize("lead, place, source, date", [
+    ("Beijing (Xinhua) – China and Laos signed a railway protocol on Tuesday.", "Beijing", "Xinhua", ""),
+    ("HANOI, Nov. 9 (VNA) - Vietnam and the Republic of Korea held talks in 2020.", "Hanoi", "VNA", "2020-11-09"),
+    ("Jakarta (VNA)The ambassador wrote an article.", "Jakarta", "VNA", ""),
+])
+def test_datelines_give_place_and_source(lead, place, source, date):
+    doc = Document("news.txt", "news.txt", f"Leaders meet on railway cooperation\n\n{lead}\n")
+    first = segment(doc)[0]
+    assert (first.place, first.source, first.date) == (place, source, date)
+    assert first.kind == "title" and first.title == "Leaders meet on railway cooperation"
