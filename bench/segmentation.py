@@ -141,16 +141,7 @@ def main() -> None:
             misses.append(f"  {Path(entry.get('member', entry['file'])).name}: "
                           f"missed {sorted(gold - predicted)[:8]} extra {sorted(predicted - gold)[:8]}")
         if entry["how"].startswith("every line"):
-            for width in (45, 60, 78):
-                wrapped, truth, visible = rewrap(text, gold, width, rng)
-                found = predicted_starts(wrapped)
-                tp, npred, ngold = score(truth, found)
-                seen, _, nvisible = score(visible, found)
-                # A boundary found where the truth has one the reader cannot see is neither right nor wrong.
-                for table, counts in ((rewrapped, (1, tp, npred, ngold)),
-                                      (visible_only, (1, seen, npred - tp + seen, nvisible))):
-                    for i, value in enumerate(counts):
-                        table[f"{entry['corpus']} at {width}"][i] += value
+            score_rewrapped(entry["corpus"], text, gold, rng, rewrapped, visible_only)
     report(rows, "Paragraph boundaries against the hand-checked gold set")
     report(rewrapped, "One-paragraph-per-line documents re-wrapped at ragged widths, exact truth")
     report(visible_only, "The same, counting only the boundaries a reader can see (a paragraph whose last line"
@@ -160,6 +151,20 @@ def main() -> None:
         print("\n".join(misses))
     check_labels(shared)
     check_speakers(shared)
+
+
+def score_rewrapped(corpus: str, text: str, gold: set[int], rng: random.Random,
+                    rewrapped: dict[str, list[int]], visible_only: dict[str, list[int]]) -> None:
+    for width in (45, 60, 78):
+        wrapped, truth, visible = rewrap(text, gold, width, rng)
+        found = predicted_starts(wrapped)
+        tp, npred, ngold = score(truth, found)
+        seen, _, nvisible = score(visible, found)
+        # A boundary found where the truth has one the reader cannot see is neither right nor wrong.
+        for table, counts in ((rewrapped, (1, tp, npred, ngold)),
+                              (visible_only, (1, seen, npred - tp + seen, nvisible))):
+            for i, value in enumerate(counts):
+                table[f"{corpus} at {width}"][i] += value
 
 
 def check_labels(shared: Path) -> None:
