@@ -24,7 +24,7 @@ from searchkit.lock import WriteLock
 from searchkit.status import verify
 from tests.conftest import REPO
 
-DOCS = 100
+DOCS = 60
 WORDS = "trade sanctions climate fisheries vaccine summit treaty border ocean delegation minister council".split()
 
 
@@ -45,7 +45,7 @@ def start(ix: Path, *args: str, prelude: str = "", env: dict | None = None) -> s
     code = f"import sys\n{prelude}\nfrom searchkit.cli import main\nmain(sys.argv[1:], prog_name='searchkit')\n"
     return subprocess.Popen(
         [sys.executable, "-c", code, "--index", str(ix), *args], cwd=REPO,
-        env={**os.environ, "SEARCHKIT_BATCH_DOCS": "10", **(env or {})},
+        env={**os.environ, "SEARCHKIT_BATCH_DOCS": "6", **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
