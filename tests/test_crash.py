@@ -99,7 +99,7 @@ def test_sigkill_after_some_commits(run, tmp_path, big, commits):
 
 CRASH = """
 import os
-from searchkit import index
+from searchkit import commits, index
 def crash_on(owner, name, call):
     original, calls = getattr(owner, name), []
     def wrapper(*args, **kwargs):
@@ -112,9 +112,9 @@ def crash_on(owner, name, call):
 
 
 @pytest.mark.parametrize("where", [
-    "crash_on(index, 'save_manifest', 4)",  # while writing the next manifest (before its rename)
+    "crash_on(commits, 'save_manifest', 4)",  # a batch written, its manifest not yet
     "crash_on(index.Writer, '_commit_toc', 3)",  # manifest written and synced, TOC not yet
-    "crash_on(index, 'clean', 3)",  # TOC renamed into place, old files not yet cleaned
+    "crash_on(commits, 'clean', 3)",  # TOC renamed into place, old files not yet cleaned
     "crash_on(index.Writer, 'add_analyzed', 25)",  # in the middle of a document's passages
     "crash_on(os, 'replace', 3)",  # the manifest's temporary file written, not renamed
 ])

@@ -285,7 +285,7 @@ def test_a_full_disk_keeps_the_last_commit(run, tmp_path, corpus, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchkit.index.save_manifest", full)
+    monkeypatch.setattr("searchkit.commits.save_manifest", full)
     result = run("index")
     monkeypatch.undo()
     assert result.exit_code == 2
