@@ -119,7 +119,7 @@ class Locator:
     def __init__(self, digests: Optional[dict[str, Any]] = None) -> None:
         self.digests = digests or {}
         self._docs: dict[tuple[str, str], Optional[Located]] = {}
-        self._lines: dict[str, list[bytes]] = {}
+        self._lines: dict[str, FileLines] = {}
 
     def document(self, path: str, doc_id: str) -> Optional[Located]:
         """The located document; ``None`` when its file is gone or changed since it was indexed."""
@@ -147,15 +147,15 @@ class Locator:
         number = getattr(record, "line", 0) or 0
         located = self._record(path, lines, number, doc_id) if number else None
         if located is None:  # not where the index said: look for the id
-            quoted = json.dumps(doc_id, ensure_ascii=False)[1:-1].encode("utf-8")
-            for number, raw in enumerate(lines, start=1):
-                if quoted in raw or doc_id.encode("utf-8", "replace") in raw:
+            wanted = [json.dumps(doc_id, ensure_ascii=False)[1:-1].encode("utf-8"), doc_id.encode("utf-8", "replace")]
+            for number in range(1, len(lines) + 1):
+                if any(w in lines[number - 1] for w in wanted):
                     located = self._record(path, lines, number, doc_id)
                     if located is not None:
                         break
         return located
 
-    def _record(self, path: str, lines: list[bytes], number: int, doc_id: str) -> Optional[Located]:
+    def _record(self, path: str, lines: "FileLines", number: int, doc_id: str) -> Optional[Located]:
         if not 0 < number <= len(lines):
             return None
         raw = lines[number - 1]
@@ -170,11 +170,24 @@ class Locator:
         bom = len(text) - len(text.lstrip("\ufeff"))  # the indexer drops a leading BOM from the text
         return Located(doc.text, [0], first_line=number, columns=columns, shift=bom)
 
-    def _file_lines(self, path: str) -> list[bytes]:
+    def _file_lines(self, path: str) -> "FileLines":
         if path not in self._lines:
             if len(self._lines) > 16:
                 self._lines.clear()
-            data = Path(path).read_bytes()
-            starts = [0] + [m.end() for m in LINE_END_BYTES.finditer(data)]
-            self._lines[path] = [data[a:b].rstrip(b"\r\n") for a, b in zip(starts, starts[1:] + [len(data)])]
+            self._lines[path] = FileLines(Path(path).read_bytes())
         return self._lines[path]
+
+
+class FileLines:
+    """A file's lines as bytes (without their ends), cut out only when asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.starts = [0] + [m.end() for m in LINE_END_BYTES.finditer(data)]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> bytes:
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.data)
+        return self.data[self.starts[i] : end].rstrip(b"\r\n")
