@@ -341,6 +341,34 @@ def test_hyphenated_line_ends_in_the_source(run, tmp_path):
     assert row["verdict"] == "exact" and (row["line"], row["column"]) == (6, 22)
 
 
+def test_quote_across_two_pieces_of_one_long_paragraph(run, tmp_path):
+    import random
+
+    rng = random.Random(3)
+    parts = (["The delegation", "Our Government", "The Council", "My country", "This Assembly"],
+             ["supports", "welcomes", "rejects", "considers", "recalls", "underlines"],
+             ["the new agenda for peace", "the reform of the Council", "the climate finance pledges",
+              "the ceasefire in the region", "the rights of migrants", "the fight against poverty"],
+             ["with great conviction", "for the coming decade", "without any delay", "in all its aspects"])
+    sentences = [" ".join(rng.choice(p) for p in parts) + f", and item {i} follows." for i in range(60)]
+    root = tmp_path / "long"
+    root.mkdir()
+    (root / "long.txt").write_text("A long statement\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    assert run("index", str(root)).exit_code == 0
+    pieces = [json.loads(x) for x in run("export").stdout.splitlines()][1:]
+    assert [p["passage_id"] for p in pieces[:2]] == ["long.txt#2.1", "long.txt#2.2"]  # the paragraph was cut
+    for before, after in zip(pieces, pieces[1:]):
+        quote = " ".join(before["text"].split()[-5:] + after["text"].split()[:5])
+        found = rows(run("cite", quote, "--json"))
+        assert len(found) == 1 and found[0]["verdict"] == "exact", quote
+        assert (found[0]["passage_id"], found[0]["cross_paragraph"]) == (before["passage_id"], False)
+
+
+def test_batch_from_stdin(run, qix):
+    result = run("cite", "--batch", "-", "--json", index=qix, input="We oppose unilateral sanctions\n")
+    assert result.exit_code == 0 and [r["n"] for r in rows(result)] == [1]
+
+
 def test_quote_from_stdin(run, qix):
     result = run("cite", "-", "--json", index=qix, input="Much remains to be done.\n\nThe road ahead is long\n")
     assert result.exit_code == 0 and rows(result)[0]["cross_paragraph"] is True
