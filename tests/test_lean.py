@@ -71,10 +71,10 @@ def dump(directory: Path) -> tuple[list, list]:
 def test_the_grouped_pool_writes_the_segment_whoosh_writes(run, tmp_path, monkeypatch):
     fast, plain = tmp_path / "fast", tmp_path / "plain"
     assert run("index", str(SEEDS), index=fast).exit_code == 0
-    import searchkit.index
+    import searchkit.commits
     from whoosh.writing import PostingPool
 
-    monkeypatch.setattr(searchkit.index, "TermPool", PostingPool)
+    monkeypatch.setattr(searchkit.commits, "TermPool", PostingPool)  # the Writer lives in commits.py
     assert run("index", str(SEEDS), index=plain).exit_code == 0
     assert dump(fast) == dump(plain)
 
