@@ -211,9 +211,10 @@ class Citer:
         quote = " … ".join(window.text[s:e] for s, e in zip(starts, ends))
         return Citation(
             verdict=verdict, similarity=similarity, doc_id=meta["doc_id"], passage_id=meta["passage_id"],
-            para=meta.get("para"), para_label=meta.get("para_label") or None, path=meta.get("path"),
-            char_start=char_start, char_end=char_end, quote=quote, title=meta.get("title") or None,
-            date=meta.get("date") or None, source=meta.get("source") or None, speaker=meta.get("speaker") or None,
+            # Missing metadata is "" as in search's output; null is kept for "no passage at all".
+            para=meta.get("para"), para_label=meta.get("para_label", ""), path=meta.get("path", ""),
+            char_start=char_start, char_end=char_end, quote=quote, title=meta.get("title", ""),
+            date=meta.get("date", ""), source=meta.get("source", ""), speaker=meta.get("speaker", ""),
             citation=citation.format_citation(meta, self.style),
             cross_paragraph=window.stored[last].get("para") != meta.get("para"), url=meta.get("url") or None,
         )
