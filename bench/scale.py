@@ -29,7 +29,7 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import scale_workers as workers
 
@@ -40,8 +40,17 @@ QUERIES = Path(__file__).resolve().parent / "queries_scale.tsv"
 CLASSES = ("keyword", "phrase", "long", "filter")
 
 
-def run(cmd: list[str], **kwargs: Any) -> tuple[float, int, str, str, int]:
-    """Wall seconds, peak RSS (KiB), stdout, stderr and exit status of one child process.
+class Done(NamedTuple):
+    seconds: float  # wall
+    rss_kib: int  # the child's own peak RSS
+    cpu: float  # user + system seconds of the child and the workers it waited for
+    out: str
+    err: str
+    code: int
+
+
+def run(cmd: list[str], **kwargs: Any) -> Done:
+    """Run one child process and measure it.
 
     The child is reaped with ``os.wait4`` for its own peak RSS (RUSAGE_CHILDREN is the max over all
     children so far); its output goes to temporary files, so nothing blocks on a full pipe.
@@ -54,7 +63,8 @@ def run(cmd: list[str], **kwargs: Any) -> tuple[float, int, str, str, int]:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return seconds, usage.ru_maxrss, out.read().decode(), err.read().decode(), proc.returncode
+        return Done(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, out.read().decode(),
+                    err.read().decode(), proc.returncode)
 
 
 def load() -> str:
@@ -96,23 +106,23 @@ def build_searchkit(cli: list[str], docs: Path, index: Path, jobs: Optional[int]
     shutil.rmtree(index, ignore_errors=True)
     extra = ["--jobs", str(jobs)] if jobs else []
     cmd = [*cli, "--index", str(index), "index", str(docs), "--json", *extra]
-    seconds, rss, out, err, code = run(cmd, cwd=REPO)
-    if code != 0:
-        raise SystemExit(f"searchkit index failed ({code}): {err.strip()[-2000:]}")
-    report = json.loads(out.strip().splitlines()[-1])
-    again, again_rss, out2, err2, code2 = run(cmd, cwd=REPO)
-    if code2 != 0:
-        raise SystemExit(f"searchkit re-index failed ({code2}): {err2.strip()[-2000:]}")
+    first = run(cmd, cwd=REPO)
+    if first.code != 0:
+        raise SystemExit(f"searchkit index failed ({first.code}): {first.err.strip()[-2000:]}")
+    report = json.loads(first.out.strip().splitlines()[-1])
+    again = run(cmd, cwd=REPO)
+    if again.code != 0:
+        raise SystemExit(f"searchkit re-index failed ({again.code}): {again.err.strip()[-2000:]}")
     size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
-    return {"seconds": seconds, "rss_kib": rss, "passages": report["passages"], "bytes": size,
-            "reindex_seconds": again, "reindex": json.loads(out2.strip().splitlines()[-1])}
+    return {"seconds": first.seconds, "cpu": first.cpu, "rss_kib": first.rss_kib, "passages": report["passages"],
+            "bytes": size, "reindex_seconds": again.seconds, "reindex": json.loads(again.out.strip().splitlines()[-1])}
 
 
 def worker(*args: str) -> tuple[Any, int]:
-    seconds, rss, out, err, code = run([sys.executable, str(workers.__file__), *args])
-    if code != 0:
-        raise SystemExit(f"worker {args[0]} failed: {err.strip()[-2000:]}")
-    return json.loads(out), rss
+    done = run([sys.executable, str(workers.__file__), *args])
+    if done.code != 0:
+        raise SystemExit(f"worker {args[0]} failed: {done.err.strip()[-2000:]}")
+    return json.loads(done.out), done.rss_kib
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -136,11 +146,11 @@ def cold(cmds: list[list[str]], **kwargs: Any) -> dict[str, float]:
     """Median wall ms and max peak RSS (MiB) of fresh processes."""
     times, peak = [], 0
     for cmd in cmds:
-        seconds, rss, _, err, code = run(cmd, **kwargs)
-        if code not in (0, 1):
-            raise SystemExit(f"{shlex.join(cmd)} failed ({code}): {err.strip()[-500:]}")
-        times.append(seconds * 1000)
-        peak = max(peak, rss)
+        done = run(cmd, **kwargs)
+        if done.code not in (0, 1):
+            raise SystemExit(f"{shlex.join(cmd)} failed ({done.code}): {done.err.strip()[-500:]}")
+        times.append(done.seconds * 1000)
+        peak = max(peak, done.rss_kib)
     return {"median": statistics.median(times), "rss_mib": peak / 1024}
 
 
@@ -156,7 +166,7 @@ def rg_cmd(query: str, docs: Path) -> list[str]:
 
 
 def has_serve(cli: list[str]) -> bool:
-    return run([*cli, "serve", "--help"], cwd=REPO)[4] == 0
+    return run([*cli, "serve", "--help"], cwd=REPO).code == 0
 
 
 def cold_served(cli: list[str], index: Path, cmds: list[list[str]]) -> Optional[dict[str, float]]:
@@ -193,16 +203,28 @@ def measure(args: argparse.Namespace, docs: Path, label: str) -> dict[str, Any]:
     out["searchkit"]["cold_served"] = cold_served(args.cli, index, search)
     if not args.no_fts5:
         print(f"[{label}] FTS5 ...", file=sys.stderr)
-        built, rss = worker("fts5-build", str(docs), str(db))
-        warm, search_rss = worker("warm-fts5", str(db), str(args.queries), str(args.repeat))
-        fts5_cold = [[sys.executable, str(workers.__file__), "cold-fts5", str(db), q] for _, q in picks]
-        out["fts5"] = dict(built, rss_kib=rss, warm=warm, classes=by_class(warm), search_rss_kib=search_rss,
-                           cold=cold(fts5_cold))
+        out["fts5"] = optional("FTS5", lambda: measure_fts5(args, index, db, picks))
     if shutil.which("rg") and not args.no_rg:
-        out["rg"] = {"cold": cold([rg_cmd(q, docs) for _, q in picks])}
+        out["rg"] = optional("rg", lambda: {"cold": cold([rg_cmd(q, docs) for _, q in picks])})
     out["python_pass"] = cold([[sys.executable, "-c", "pass"]] * 5)
     out["load_end"] = load()
     return out
+
+
+def measure_fts5(args: argparse.Namespace, index: Path, db: Path, picks: list[tuple[str, str]]) -> dict[str, Any]:
+    built, rss = worker("fts5-build", str(index), str(db))
+    warm, search_rss = worker("warm-fts5", str(db), str(args.queries), str(args.repeat))
+    fts5_cold = [[sys.executable, str(workers.__file__), "cold-fts5", str(db), q] for _, q in picks]
+    return dict(built, rss_kib=rss, warm=warm, classes=by_class(warm), search_rss_kib=search_rss, cold=cold(fts5_cold))
+
+
+def optional(name: str, stage: Any) -> dict[str, Any]:
+    """A comparison's figures; its failure is reported and leaves the rest of the run standing."""
+    try:
+        return stage()
+    except (SystemExit, OSError, ValueError) as exc:
+        print(f"note: {name} skipped: {exc}", file=sys.stderr)
+        return {}
 
 
 def ratio(a: Optional[float], b: Optional[float]) -> str:
@@ -211,7 +233,9 @@ def ratio(a: Optional[float], b: Optional[float]) -> str:
 
 def row(name: str, sk: Any, other: Any = None, r: str = "") -> str:
     def cell(v: Any) -> str:
-        return "-" if v is None else (f"{v:,.1f}" if isinstance(v, float) else str(v))
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return str(v) if v else "-"  # a comparison that was skipped leaves {} or None
+        return f"{v:,.1f}" if isinstance(v, float) else f"{v:,}"
     return f"  {name:<30}{cell(sk):>16}{cell(other):>16}{r:>10}"
 
 
@@ -223,6 +247,8 @@ def report(m: dict[str, Any]) -> list[str]:
     rate, fts_rate = n / sk["seconds"], (fts["passages"] / fts["seconds"] if fts else None)
     lines += [row("build s", sk["seconds"], fts.get("seconds"), ratio(sk["seconds"], fts.get("seconds"))),
               row("passages/s", rate, fts_rate, ratio(rate, fts_rate)),
+              row("build CPU s (all processes)", sk["cpu"]),
+              row("passages per CPU s", n / sk["cpu"]),
               row("peak RSS indexing MiB", sk["rss_kib"] / 1024, fts and fts["rss_kib"] / 1024),
               row("index MiB", sk["bytes"] / 2**20, fts and fts["bytes"] / 2**20),
               row("re-index unchanged s", sk["reindex_seconds"], None,
@@ -319,9 +345,9 @@ def main(argv: Optional[list[str]] = None) -> None:
         docs = subset(files, count, args.seed, args.cache)
         m = measure(args, docs, size)
         figures.append(m)
+        if args.json:  # after each size: a long run that stops later keeps what it measured
+            args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
         print("\n".join(report(m) + (samples(m) if args.show else [])), flush=True)
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
