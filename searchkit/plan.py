@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
+from .phrases import FastPhrase
 from .query import MUST, MUST_NOT, SHOULD, Alias, Field, Group, Node, Pattern, Phrase, Words
 
 TEXT_FIELDS = ("text", "title")
@@ -195,7 +196,7 @@ def alt_query(alt: Alt) -> Any:
         elif alt.near:
             qs.append(SpanNear2([wq.Term(f, t) for t in alt.terms], slop=alt.near + 1, ordered=False))
         else:
-            qs.append(wq.Phrase(f, list(alt.terms)))
+            qs.append(FastPhrase(f, list(alt.terms)))  # Whoosh's Phrase, matched faster (phrases.py)
     return or_query(qs)
 
 

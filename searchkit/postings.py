@@ -9,6 +9,7 @@ posting list that is not Whoosh's on-disk block format.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import Any, Iterator, Optional, Sequence
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -94,12 +95,19 @@ def _w3_blocks(m: W3LeafMatcher, base: int, wanted: Optional[list[int]]) -> Iter
                 previous_max = block_max
                 m._next_block()
                 continue
-        m._read_ids()
+        read_ids(m)
         m._read_weights()
-        ids = [base + d for d in m._ids]
+        ids = [base + d for d in m._ids] if base else m._ids
         yield _only(ids, m._weights, wanted) if wanted is not None else (ids, m._weights)
         previous_max = block_max
         m._next_block()
+
+
+def read_ids(m: W3LeafMatcher) -> None:
+    """``m._read_ids()`` with the delta decoding in C (``accumulate``) instead of a Python generator."""
+    if m._data is None:
+        m._read_data()
+    m._ids = m._data[0] if m._byteids else tuple(accumulate(m._data[0]))
 
 
 def _only(ids: Sequence[int], tfs: Sequence[float], wanted: list[int]) -> Block:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Optional
 
 from .analysis import ANALYZER
 from .plan import TEXT_FIELDS, Alt, Concept, alt_query
+from .phrases import phrase_counts
 from .postings import Postings, length_of_code
 
 K1, B = 1.2, 0.75
@@ -54,7 +56,18 @@ class Ranking:
         self.parts = {k: {d: s for d, s in v.items() if wanted(d)} for k, v in self.parts.items()}
 
     def top(self, n: int) -> list[int]:
-        return sorted(self.scores, key=lambda d: (-self.scores[d], d))[:n]
+        return best_first(self.scores)[:n]
+
+
+def best_first(scores: Scores) -> list[int]:
+    """Docnums by score, best first, ties by docnum: ``sorted(scores, key=lambda d: (-scores[d], d))``,
+    as two sorts without a Python key function (several times faster on many thousand scores).
+
+    >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0})
+    [2, 1, 5, 9]
+    """
+    ordered = sorted(sorted(scores.items()), key=itemgetter(1), reverse=True)  # stable: ties keep docnum order
+    return [d for d, _ in ordered]
 
 
 def idf(post: Postings, df: int) -> float:
@@ -94,25 +107,34 @@ def term_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = Non
 
 
 def phrase_frequencies(post: Postings, alt: Alt, evidence: Optional[set[int]] = None) -> tuple[dict[int, float], int]:
-    """Pseudo-frequencies of a phrase (how often it occurs, per field) from Whoosh's phrase matcher."""
+    """Pseudo-frequencies of a phrase (how often it occurs, per field)."""
     acc: dict[int, float] = {}
     proof = evidence_fields(alt)
     for f in alt.fields:
         codes = post.length_bytes(f)
         avg = post.avg_length(f)
         weight = FIELD_WEIGHTS.get(f, 1.0)
-        matcher = alt_query(Alt((f,), alt.terms, alt.near)).matcher(post.searcher)
-        while matcher.is_active():
-            d = matcher.id()
-            try:
-                count = max(len(matcher.spans()), 1)
-            except Exception:  # a matcher without spans still says the phrase is there
-                count = 1
+        exact = not alt.near and post.reader.schema[f].format.supports("positions")
+        counts = phrase_counts(post.leaves, f, alt.terms) if exact else span_counts(post, f, alt)
+        for d, count in counts.items():
             acc[d] = acc.get(d, 0.0) + weight * count / (1.0 - B + B * length_of_code(codes[d]) / avg)
-            if evidence is not None and f in proof:
-                evidence.add(d)
-            matcher.next()
+        if evidence is not None and f in proof:
+            evidence.update(counts)
     return acc, len(acc)
+
+
+def span_counts(post: Postings, f: str, alt: Alt) -> dict[int, int]:
+    """Occurrences per passage from Whoosh's span matcher (words near each other, in any order; or a
+    phrase in a field without positions, which Whoosh refuses as it always did)."""
+    counts: dict[int, int] = {}
+    matcher = alt_query(Alt((f,), alt.terms, alt.near)).matcher(post.searcher)
+    while matcher.is_active():
+        try:
+            counts[matcher.id()] = max(len(matcher.spans()), 1)
+        except Exception:  # a matcher without spans still says the words are there
+            counts[matcher.id()] = 1
+        matcher.next()
+    return counts
 
 
 def concept_scores(post: Postings, concept: Concept, evidence: Optional[set[int]] = None) -> Scores:

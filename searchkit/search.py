@@ -11,14 +11,14 @@ from typing import Any, Optional
 
 from whoosh import query as wq
 
-from . import aliases, citation, query
+from . import aliases, citation, phrases, query
 from .errors import QueryError
 from .highlight import Matchers, matchers_for, spans_for
 from .index import Store
 from .offsets import OffsetMap
 from .plan import Plan, compile_plan
 from .postings import Postings
-from .scoring import Ranking, rank
+from .scoring import Ranking, best_first, rank
 from .snippet import stored_sentences
 from .suggest import suggestion
 
@@ -105,7 +105,10 @@ class Searcher:
         self.close()
 
     def search(self, text: str, options: Optional[Options] = None) -> SearchResult:
-        options = options or Options()
+        with phrases.remembering():  # a phrase's passages are found once per search (phrases.py)
+            return self._search(text, options or Options())
+
+    def _search(self, text: str, options: Options) -> SearchResult:
         tree = read(text, self.aliases)
         plan = compile_plan(tree, self.searcher.reader())
         result = SearchResult(text, query.describe(tree), 0, options.page, by_doc=options.by_doc)
@@ -150,7 +153,7 @@ class Searcher:
     def order(self, ranking: Ranking, sort: str) -> list[int]:
         scores = ranking.scores
         if sort != "date":
-            return sorted(scores, key=lambda d: (-scores[d], d))
+            return best_first(scores)
         dates = self.column("date")
         dated = sorted((d for d in scores if dates(d)), key=lambda d: (dates(d), scores[d], -d), reverse=True)
         return dated + sorted((d for d in scores if not dates(d)), key=lambda d: (-scores[d], d))
