@@ -130,8 +130,6 @@ def header(hit: Hit, width: int, color: bool) -> str:
     """``rank. title  date  source  [doc_id para. N]`` in ``width`` columns (the title gives way)."""
     meta = "".join(f"  {x}" for x in (hit.date, hit.source) if x)
     ref = f"  [{hit.doc_id} para. {hit.para_label or hit.para}]"
-    if hit.more:
-        ref += f"  (+{hit.more} more passage{'' if hit.more == 1 else 's'})"
     lead = f"{hit.rank}. "
     title = fit_title(hit.title, width - len(lead) - columns(meta) - columns(ref))
     if color:
@@ -170,6 +168,8 @@ def hit_lines(hit: Hit, view: View) -> Iterator[str]:
     for frag in hit_fragments(hit, view):
         text, spans = fragment_text(hit.text, frag)
         yield from text_block(text, spans, view.width, view.color)
+    if hit.more:  # --by-doc; beneath, so that the title keeps its room on the first line
+        yield f"{INDENT}(+{hit.more} more passage{'' if hit.more == 1 else 's'})"
     if hit.explain is not None:
         yield INDENT + "score " + explain_line(hit)
 

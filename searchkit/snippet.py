@@ -129,26 +129,30 @@ def clauses(text: str, start: int, end: int) -> list[Span]:
 
 
 def fit(text: str, start: int, end: int, spans: Sequence[Span], budget: int) -> Fragment:
-    """The part of the sentence ``[start, end)`` to show: whole if it fits ``budget``, else whole clauses
-    around its first matches, else a window of whole words."""
-    if end - start <= budget:
+    """The part of the sentence ``[start, end)`` to show: whole if it fits ``budget`` (a quarter over is
+    let pass rather than cut a sentence for a few characters), else the run of whole clauses within
+    ``budget`` holding the most distinct matches, else a window of whole words around the first match."""
+    if end - start <= budget + budget // 4:
         return Fragment(start, end, list(spans))
     units = clauses(text, start, end)
-    first = spans[0] if spans else (start, start)
-    i = j = next((k for k, (_, e) in enumerate(units) if e > first[0]), len(units) - 1)
-    while j + 1 < len(units) and units[j][1] < first[1]:
-        j += 1
-    if units[j][1] - units[i][0] > budget:
-        return word_window(text, start, end, spans, first, budget)
-    while True:  # grow by whole clauses, later ones first (a reader reads on)
-        if j + 1 < len(units) and units[j + 1][1] - units[i][0] <= budget:
+    best: Optional[tuple[tuple[int, int, int], int, int]] = None
+    for i in range(len(units)):
+        j = i
+        while j + 1 < len(units) and units[j + 1][1] - units[i][0] <= budget:
             j += 1
-        elif i > 0 and units[j][1] - units[i - 1][0] <= budget:
-            i -= 1
-        else:
-            break
+        if units[j][1] - units[i][0] > budget:
+            continue
+        inside = [sp for sp in spans if sp[0] >= units[i][0] and sp[1] <= units[j][1]]
+        key = (len({text[a:b].lower() for a, b in inside}), len(inside), -i)
+        if inside and (best is None or key > best[0]):
+            best = (key, i, j)
+    if best is None:
+        return word_window(text, start, end, spans, spans[0] if spans else (start, start), budget)
+    _, i, j = best
+    while i > 0 and units[j][1] - units[i - 1][0] <= budget:  # room left over: the clauses before
+        i -= 1
     lo, hi = units[i][0], units[j][1]
-    return Fragment(lo, hi, [s for s in spans if s[0] >= lo and s[1] <= hi])
+    return Fragment(lo, hi, [sp for sp in spans if sp[0] >= lo and sp[1] <= hi])
 
 
 def word_window(text: str, start: int, end: int, spans: Sequence[Span], first: Span, budget: int) -> Fragment:
