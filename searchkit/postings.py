@@ -30,6 +30,7 @@ class Postings:
         self.leaves = list(self.reader.leaf_readers())
         self.doc_count = max(self.reader.doc_count(), 1)
         self._lengths: dict[str, bytes] = {}
+        self.cache: dict[Any, Any] = {}  # per-searcher values other modules derive (length norms)
 
     def blocks(self, field: str, term: str, wanted: Optional[list[int]] = None) -> Iterator[Block]:
         """``(docnums, frequencies)`` blocks of a term; with ``wanted`` (sorted docnums), only those."""

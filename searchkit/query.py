@@ -118,8 +118,9 @@ def word_node(text: str, reading: Reading) -> Optional[Node]:
     fuzzy = re.fullmatch(r"(.*\w)~([12]?)", text)
     if fuzzy:
         return Pattern(fold(fuzzy.group(1)), fuzzy=int(fuzzy.group(2) or 1))
-    if re.search(r"\w[*?]|[*?]\w", text) and re.fullmatch(r"[\w*?'’.-]+", text):
-        return Pattern(fold(text.strip(".")))
+    text = re.sub(r"(?<=\w)[?!.,;:]+$", "", text)  # "titles?" ends a question: no wildcard
+    if re.search(r"\w[*?]|[*?]\w", text) and re.fullmatch(r"[\w*?'’-]+", text):
+        return Pattern(fold(text))
     found = tuple(terms(text))
     exact = reading.acronyms and is_acronym(text) and text not in OPERATORS
     if not found and not exact:
@@ -170,6 +171,11 @@ class _Parser:
             if node is None:
                 continue
             clauses = alternatives[-1].clauses
+            if occur == SHOULD and isinstance(node, Group) and all(
+                    o == SHOULD and not isinstance(n, Field) for o, n in node.clauses):
+                if not pending_and and self.peek()[1] != "AND" or not self.reading.operators:
+                    clauses.extend(node.clauses)  # "(a b) c" ranks like "a b c"
+                    continue
             if pending_and:
                 if clauses and clauses[-1][0] == SHOULD:
                     clauses[-1] = (MUST, clauses[-1][1])
@@ -187,7 +193,7 @@ class _Parser:
             occur = MUST if self.peek()[1] == "+" else MUST_NOT
             self.i += 1
         node = self.atom()
-        if isinstance(node, Field) and occur == SHOULD:
+        if occur == SHOULD and (isinstance(node, Field) or is_scoped(node)):
             occur = MUST  # a field narrows the search: `vaccine year:2020` means passages of 2020
         return occur, node
 
@@ -231,6 +237,11 @@ class _Parser:
                 self.i += 1
             return scoped(inner, name)
         return Field(name, text, word_node(text, Reading(acronyms=False)))
+
+
+def is_scoped(node: Optional[Node]) -> bool:
+    """``title:(a b)``: a group of words in one field."""
+    return isinstance(node, Group) and bool(node.clauses) and all(isinstance(n, Field) for _, n in node.clauses)
 
 
 def simplest(group: Group) -> Node:

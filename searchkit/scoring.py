@@ -20,28 +20,29 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from .analysis import ANALYZER
-from .plan import TEXT_FIELDS, Alt, Concept, alt_query
 from .phrases import phrase_counts
-from .postings import Postings, length_of_code
+from .plan import TEXT_FIELDS, Alt, Concept, alt_query
+from .postings import Postings
+from .units import K1, Raw, make_units
 
-K1, B = 1.2, 0.75
-FIELD_WEIGHTS = {"text": 1.0, "title": 2.0, "caps": 1.0, "source": 1.0, "speaker": 1.0}
-NORM_FIELD = {"caps": "text"}  # acronyms are normalised by the passage's length, not by how many it has
-PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 5, 0.5, 100
+PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
 FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 10, 20, 0.5, 1000
 FEEDBACK_MIN_CONCEPTS = 3
+DOC_IDF = True
 
 Scores = dict[int, float]
 
 
 @dataclass
 class Ranking:
-    """Scores of every matching passage, and the parts of each (for ``--explain``)."""
+    """Scores of every matching unit (passage or document), and the parts of each (for ``--explain``)."""
 
     scores: Scores = field(default_factory=dict)
     parts: dict[str, Scores] = field(default_factory=dict)
     expansion: list[tuple[str, float]] = field(default_factory=list)
     evidence: Optional[set[int]] = None  # passages matching in their own text (not only by the title)
+    units: Any = None  # what the scores are keyed by: passages, or documents (units.py)
+    dfs: list[int] = field(default_factory=list)  # per concept, how many units it occurs in
 
     def add(self, label: str, scores: Scores, factor: float = 1.0) -> None:
         part = self.parts.setdefault(label, {})
@@ -60,18 +61,20 @@ class Ranking:
 
 
 def best_first(scores: Scores) -> list[int]:
-    """Docnums by score, best first, ties by docnum: ``sorted(scores, key=lambda d: (-scores[d], d))``,
+    """Units by score, best first, ties by number: ``sorted(scores, key=lambda d: (-scores[d], d))``,
     as two sorts without a Python key function (several times faster on many thousand scores).
 
     >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0})
     [2, 1, 5, 9]
     """
-    ordered = sorted(sorted(scores.items()), key=itemgetter(1), reverse=True)  # stable: ties keep docnum order
+    ordered = sorted(sorted(scores.items()), key=itemgetter(1), reverse=True)  # stable: ties keep number order
     return [d for d, _ in ordered]
 
 
-def idf(post: Postings, df: int) -> float:
-    return math.log(1.0 + (post.doc_count - df + 0.5) / (df + 0.5))
+def idf(post: Any, df: int) -> float:
+    """Robertson-Sparck Jones idf; ``post`` counts the units (passages, or documents)."""
+    count = post.count if hasattr(post, "count") else post.doc_count
+    return math.log(1.0 + (count - df + 0.5) / (df + 0.5))
 
 
 def saturate(scores: dict[int, float], weight: float) -> Scores:
@@ -85,94 +88,109 @@ def evidence_fields(alt: Alt) -> tuple[str, ...]:
     return own or alt.fields
 
 
-def term_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None,
-                     evidence: Optional[set[int]] = None) -> tuple[dict[int, float], int]:
-    """BM25F pseudo-frequencies of one term over its fields, and its document frequency."""
-    acc: dict[int, float] = {}
+def raw_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None,
+                    evidence: Optional[set[int]] = None, excluded: frozenset[int] = frozenset()) -> tuple[Raw, int]:
+    """Per field, each passage's frequency of a term or phrase (only ``wanted`` passages, if given, and
+    none of ``excluded``), and its document frequency; passages matching in an evidence field are added
+    to ``evidence``."""
+    raw: Raw = {}
     df = 0
     proof = evidence_fields(alt)
     for f in alt.fields:
-        norm_field = NORM_FIELD.get(f, f)
-        codes = post.length_bytes(norm_field)
-        avg = post.avg_length(norm_field)
-        norm = [FIELD_WEIGHTS.get(f, 1.0) / (1.0 - B + B * length_of_code(i) / avg) for i in range(256)]
-        get = acc.get
-        for ids, tfs in post.blocks(f, alt.terms[0], wanted):
-            for d, tf in zip(ids, tfs):
-                acc[d] = get(d, 0.0) + tf * norm[codes[d]]
+        if len(alt.terms) == 1:
+            freqs: dict[int, float] = {}
+            for ids, tfs in post.blocks(f, alt.terms[0], wanted):
+                freqs.update(zip(ids, tfs))
+            df = max(df, post.doc_frequency(f, alt.terms[0]))
+        else:
+            freqs = phrase_frequencies(post, Alt((f,), alt.terms, alt.near), wanted)
+            df = max(df, len(freqs))
+        for d in excluded.intersection(freqs) if excluded else ():
+            del freqs[d]
+        if freqs:
+            raw[f] = freqs
             if evidence is not None and f in proof:
-                evidence.update(ids)
-        df = max(df, post.doc_frequency(f, alt.terms[0]))
-    return acc, df
+                evidence.update(freqs)
+    return raw, df
 
 
-def phrase_frequencies(post: Postings, alt: Alt, evidence: Optional[set[int]] = None) -> tuple[dict[int, float], int]:
-    """Pseudo-frequencies of a phrase (how often it occurs, per field)."""
-    acc: dict[int, float] = {}
-    proof = evidence_fields(alt)
-    for f in alt.fields:
-        codes = post.length_bytes(f)
-        avg = post.avg_length(f)
-        weight = FIELD_WEIGHTS.get(f, 1.0)
-        exact = not alt.near and post.reader.schema[f].format.supports("positions")
-        counts = phrase_counts(post.leaves, f, alt.terms) if exact else span_counts(post, f, alt)
-        for d, count in counts.items():
-            acc[d] = acc.get(d, 0.0) + weight * count / (1.0 - B + B * length_of_code(codes[d]) / avg)
-        if evidence is not None and f in proof:
-            evidence.update(counts)
-    return acc, len(acc)
-
-
-def span_counts(post: Postings, f: str, alt: Alt) -> dict[int, int]:
-    """Occurrences per passage from Whoosh's span matcher (words near each other, in any order; or a
-    phrase in a field without positions, which Whoosh refuses as it always did)."""
-    counts: dict[int, int] = {}
-    matcher = alt_query(Alt((f,), alt.terms, alt.near)).matcher(post.searcher)
-    while matcher.is_active():
-        try:
-            counts[matcher.id()] = max(len(matcher.spans()), 1)
-        except Exception:  # a matcher without spans still says the words are there
-            counts[matcher.id()] = 1
-        matcher.next()
+def phrase_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None) -> dict[int, float]:
+    """How often a phrase (adjacent, in order: phrases.py's fast counts) or a nearness query (Whoosh's
+    span matcher) occurs in each passage of its one field."""
+    field = alt.fields[0]
+    if not alt.near and post.reader.schema[field].format.supports("positions"):
+        counts: dict[int, float] = dict(phrase_counts(post.leaves, field, alt.terms))
+    else:
+        counts = {}
+        matcher = alt_query(alt).matcher(post.searcher)
+        while matcher.is_active():
+            try:
+                counts[matcher.id()] = float(max(len(matcher.spans()), 1))
+            except Exception:  # a matcher without spans still says the words are there
+                counts[matcher.id()] = 1.0
+            matcher.next()
+    if wanted is not None:
+        keep = set(wanted)
+        counts = {d: n for d, n in counts.items() if d in keep}
     return counts
 
 
-def concept_scores(post: Postings, concept: Concept, evidence: Optional[set[int]] = None) -> Scores:
-    """A concept's BM25F score per passage: the best of its alternatives."""
+def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optional[set[int]] = None,
+                   excluded: frozenset[int] = frozenset()) -> tuple[Scores, int]:
+    """A concept's BM25F score per unit (the best of its alternatives), and its unit frequency."""
     best: Scores = {}
+    most = 0
     for alt in concept.alts:
-        if len(alt.terms) == 1:
-            freqs, df = term_frequencies(post, alt, evidence=evidence)
-        else:
-            freqs, df = phrase_frequencies(post, alt, evidence)
-        if not freqs:
+        raw, df = raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+        if not raw:
             continue
-        for d, s in saturate(freqs, idf(post, df)).items():
-            if s > best.get(d, 0.0):
-                best[d] = s
-    return best
+        freqs = units.combine(raw)
+        df = len(freqs) if DOC_IDF and units.by_doc else df
+        most = max(most, df)
+        for u, s in saturate(freqs, idf(units if DOC_IDF and units.by_doc else post, df)).items():
+            if s > best.get(u, 0.0):
+                best[u] = s
+    return best, most
 
 
 def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,
-         excluded: Optional[set[int]] = None, feedback: bool = True, by_doc: bool = False) -> Ranking:
-    """Score the passages matching any concept (only those in ``allowed``, none in ``excluded``).
-
-    Ranking passages, one matching only through its document's title is left out; ranking documents,
-    a title match is as good as any."""
-    ranking = Ranking()
+         excluded: frozenset[int] = frozenset(), feedback: bool = True, by_doc: bool = False) -> Ranking:
+    """Score the passages (or documents) matching any concept: passages in ``allowed`` (all if None),
+    never those ``excluded``. Ranking passages, one matching only through its document's title is left
+    out; ranking documents, a title match is as good as any."""
+    units = make_units(post, by_doc)
     evidence: set[int] = set()
+    ranking = Ranking(units=units)
     for concept in concepts:
-        ranking.add(concept.label, concept_scores(post, concept, evidence), concept.weight)
-    ranking.evidence = evidence if concepts else None
-    keep = None if allowed is None else set(allowed)
-    if not by_doc and concepts:
-        keep = evidence if keep is None else keep & evidence
-    if keep is not None or excluded:
-        ranking.restrict(keep, excluded or set())
-    add_proximity(post, concepts, ranking)
+        scores, df = concept_scores(post, units, concept, evidence, excluded)
+        ranking.add(concept.label, scores, concept.weight)
+        ranking.dfs.append(df)
+    ranking.evidence = evidence
+    if by_doc:
+        keep = None if allowed is None else {units.unit_of(d) for d in allowed if d not in excluded}
+    else:
+        keep = evidence if allowed is None else evidence & allowed
+    if keep is not None:
+        ranking.restrict(keep, set())
+    add_proximity(post, units, concepts, ranking)
     if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
-        add_feedback(post, concepts, ranking)
+        add_feedback(post, units, concepts, ranking)
     return ranking
+
+
+def passage_scores(post: Postings, concepts: list[Concept], passages: list[int]) -> Scores:
+    """Plain BM25F scores of a few passages (sorted docnums): which passage best stands for a document."""
+    units = make_units(post, False)
+    total: Scores = {}
+    for concept in concepts:
+        best: Scores = {}
+        for alt in concept.alts:
+            raw, df = raw_frequencies(post, alt, passages)
+            for d, s in saturate(units.combine(raw), idf(post, df)).items():
+                best[d] = max(best.get(d, 0.0), s)
+        for d, s in best.items():
+            total[d] = total.get(d, 0.0) + concept.weight * s
+    return total
 
 
 def single_terms(concepts: list[Concept]) -> list[str]:
@@ -180,23 +198,24 @@ def single_terms(concepts: list[Concept]) -> list[str]:
             if len(c.alts) == 1 and len(c.alts[0].terms) == 1 and "text" in c.alts[0].fields]
 
 
-def add_proximity(post: Postings, concepts: list[Concept], ranking: Ranking) -> None:
+def add_proximity(post: Postings, units: Any, concepts: list[Concept], ranking: Ranking) -> None:
     """Adjacent query words close together in the text score as an extra BM25 term."""
     words = single_terms(concepts)
     pairs = [(a, b) for a, b in zip(words, words[1:]) if a != b]
     if not pairs or not ranking.scores:
         return
-    candidates = sorted(ranking.top(PROXIMITY_DEPTH))
+    candidates = units.passages(ranking.top(PROXIMITY_DEPTH))
     positions = {w: term_positions(post, w, candidates) for w in {w for p in pairs for w in p}}
-    codes, avg = post.length_bytes("text"), post.avg_length("text")
     bonus: Scores = {}
+    rarity = {c.alts[0].terms[0]: idf(units if DOC_IDF and units.by_doc else post, df)
+              for c, df in zip(concepts, ranking.dfs) if c.alts[0].terms[0] in positions}
     for a, b in pairs:
-        weight = PROXIMITY_WEIGHT * min(idf(post, post.doc_frequency("text", a)), idf(post, post.doc_frequency("text", b)))
-        for d in candidates:
-            count = near_count(positions[a].get(d, ()), positions[b].get(d, ()), PROXIMITY_WINDOW)
-            if count:
-                x = count / (1.0 - B + B * length_of_code(codes[d]) / avg)
-                bonus[d] = bonus.get(d, 0.0) + weight * x * (K1 + 1.0) / (K1 + x)
+        weight = PROXIMITY_WEIGHT * min(rarity.get(a, 0.0), rarity.get(b, 0.0))
+        counts = {d: float(near_count(positions[a].get(d, ()), positions[b].get(d, ()), PROXIMITY_WINDOW))
+                  for d in candidates}
+        counts = {d: n for d, n in counts.items() if n}
+        for u, s in saturate(units.combine({"text": counts}), weight).items():
+            bonus[u] = bonus.get(u, 0.0) + s
     ranking.add("proximity", bonus)
 
 
@@ -228,14 +247,14 @@ def near_count(first: list[int], second: list[int], window: int) -> int:
     return count
 
 
-def add_feedback(post: Postings, concepts: list[Concept], ranking: Ranking) -> None:
-    """RM3: re-rank the best candidates with terms typical of the best few passages."""
+def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: Ranking) -> None:
+    """RM3: re-rank the best candidates with terms typical of the best few passages (or documents)."""
     top = ranking.top(FEEDBACK_DOCS)
     if len(top) < 2:
         return
-    expansion = relevance_model(post, ranking, top)
+    expansion = relevance_model(post, units, ranking, top)
     ranking.expansion = expansion
-    candidates = sorted(ranking.top(FEEDBACK_DEPTH))
+    wanted = units.passages(ranking.top(FEEDBACK_DEPTH))
     total_weight = sum(c.weight for c in concepts)
     for label in list(ranking.parts):
         ranking.parts[label] = {d: s * FEEDBACK_ORIGINAL for d, s in ranking.parts[label].items()}
@@ -243,24 +262,28 @@ def add_feedback(post: Postings, concepts: list[Concept], ranking: Ranking) -> N
     factor = (1.0 - FEEDBACK_ORIGINAL) * total_weight
     feedback: Scores = {}
     for term, p in expansion:
-        freqs, df = term_frequencies(post, Alt(TEXT_FIELDS, (term,)), candidates)
-        for d, s in saturate(freqs, idf(post, df)).items():
-            feedback[d] = feedback.get(d, 0.0) + factor * p * s
+        raw, df = raw_frequencies(post, Alt(TEXT_FIELDS, (term,)), wanted)
+        for u, s in saturate(units.combine(raw), idf(post, df)).items():
+            if u in ranking.scores:  # feedback re-ranks what matched; it adds no new matches
+                feedback[u] = feedback.get(u, 0.0) + factor * p * s
     ranking.add("feedback", feedback)
 
 
-def relevance_model(post: Postings, ranking: Ranking, top: list[int]) -> list[tuple[str, float]]:
-    """RM1 over the feedback passages: P(w|R) = sum over d of P(d|q) P(w|d), the best terms normalised."""
+def relevance_model(post: Postings, units: Any, ranking: Ranking, top: list[int]) -> list[tuple[str, float]]:
+    """RM1 over the feedback units: P(w|R) = sum over d of P(d|q) P(w|d), the best terms normalised."""
     best = ranking.scores[top[0]]
-    weights = {d: math.exp(ranking.scores[d] - best) for d in top}
+    weights = {u: math.exp(ranking.scores[u] - best) for u in top}
     total = sum(weights.values())
     model: Counter[str] = Counter()
-    for d in top:
-        stored = post.searcher.stored_fields(d)
-        counts = Counter(t.text for t in ANALYZER(f"{stored.get('title', '')}\n{stored.get('text', '')}"))
+    for u in top:
+        counts: Counter[str] = Counter()
+        for n, d in enumerate(units.passages([u])):
+            stored = post.searcher.stored_fields(d)
+            title = stored.get("title", "") if n == 0 else ""
+            counts.update(t.text for t in ANALYZER(f"{title}\n{stored.get('text', '')}"))
         length = sum(counts.values()) or 1
         for term, n in counts.items():
-            model[term] += weights[d] / total * n / length
+            model[term] += weights[u] / total * n / length
     chosen = model.most_common(FEEDBACK_TERMS)
     norm = sum(v for _, v in chosen) or 1.0
     return [(t, v / norm) for t, v in chosen]

@@ -18,7 +18,7 @@ from .index import Store
 from .offsets import OffsetMap
 from .plan import Plan, compile_plan
 from .postings import Postings
-from .scoring import Ranking, best_first, rank
+from .scoring import Ranking, best_first, passage_scores, rank
 from .snippet import stored_sentences
 from .suggest import suggestion
 
@@ -94,6 +94,7 @@ class Searcher:
         self.searcher = store.ix.searcher()
         self.post = Postings(self.searcher)
         self.aliases = aliases.load()
+        self.excluded: frozenset[int] = frozenset()
 
     def close(self) -> None:
         self.searcher.close()
@@ -118,58 +119,66 @@ class Searcher:
         ranking = self.rank(plan, options)
         result.expansion = ranking.expansion
         order = self.order(ranking, options.sort)
-        groups = self.collapse(order, ranking.evidence) if options.by_doc else [(d, None) for d in order]
-        result.total = len(groups)
+        result.total = len(order)
         start = (options.page - 1) * options.limit
+        shown = order[start : start + options.limit]
+        picks = self.representatives(plan, ranking, shown) if options.by_doc else [(d, None) for d in shown]
         matchers = matchers_for(plan.query, self.searcher.reader()) if options.highlight else Matchers()
-        for offset, (docnum, more) in enumerate(groups[start : start + options.limit]):
-            hit = make_hit(start + offset + 1, ranking.scores.get(docnum, 0.0),
+        for offset, (unit, (docnum, more)) in enumerate(zip(shown, picks)):
+            hit = make_hit(start + offset + 1, ranking.scores.get(unit, 0.0),
                            self.searcher.stored_fields(docnum), matchers)
             hit.more = more
             if options.explain:
-                hit.explain = {k: round(v[docnum], 4) for k, v in ranking.parts.items() if v.get(docnum)}
+                hit.explain = {k: round(v[unit], 4) for k, v in ranking.parts.items() if v.get(unit)}
             result.hits.append(hit)
         if result.total < LITTLE:
             result.suggestion = suggestion(self.post, tree, text)
         return result
 
     def rank(self, plan: Plan, options: Options) -> Ranking:
-        """Scores for exactly the passages that match, in the kinds shown."""
+        """Scores for exactly the passages (or documents) that match, in the kinds shown."""
         allowed = None if plan.ranked_words else set(self.searcher.docs_for_query(plan.query))
-        excluded = set() if options.all_kinds or plan.has_kind else self.hidden_kinds()
+        excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
         feedback = options.sort == "score" and plan.ranked_words
         ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc)
         if allowed is not None and not plan.concepts:  # filters only: every passage they let through
-            ranking.scores = {d: 0.0 for d in allowed - excluded}
+            ranking.scores = {ranking.units.unit_of(d): 0.0 for d in allowed - excluded}
+            ranking.evidence = allowed - excluded
+        self.excluded = excluded
         return ranking
 
-    def hidden_kinds(self) -> set[int]:
+    def hidden_kinds(self) -> frozenset[int]:
         """Passages of kinds not shown by default (captions, boilerplate, teasers)."""
         reader = self.searcher.reader()
         kinds = [k.decode() if isinstance(k, bytes) else k for k in reader.lexicon("kind")]
         hidden = [wq.Term("kind", k) for k in kinds if k not in DEFAULT_KINDS]
-        return set(self.searcher.docs_for_query(wq.Or(hidden))) if hidden else set()
+        return frozenset(self.searcher.docs_for_query(wq.Or(hidden))) if hidden else frozenset()
 
     def order(self, ranking: Ranking, sort: str) -> list[int]:
+        """Units best first, or newest first (a document's date is its first passage's), undated last."""
         scores = ranking.scores
         if sort != "date":
             return best_first(scores)
         dates = self.column("date")
-        dated = sorted((d for d in scores if dates(d)), key=lambda d: (dates(d), scores[d], -d), reverse=True)
-        return dated + sorted((d for d in scores if not dates(d)), key=lambda d: (-scores[d], d))
+        first = ranking.units.passages
+        date = {u: dates(first([u])[0]) for u in scores}
+        dated = sorted((u for u in scores if date[u]), key=lambda u: (date[u], scores[u], -u), reverse=True)
+        return dated + sorted((u for u in scores if not date[u]), key=lambda u: (-scores[u], u))
 
-    def collapse(self, order: list[int], evidence: Optional[set[int]]) -> list[tuple[int, int]]:
-        """The best passage of each document, in order, with how many other passages of it matched
-        (in their own text: the title they share does not count)."""
-        doc_of = self.column("doc_id")
-        best: dict[str, int] = {}
-        counts: dict[str, int] = {}
-        for d in order:
-            doc = doc_of(d)
-            best.setdefault(doc, d)
-            if evidence is None or d in evidence:
-                counts[doc] = counts.get(doc, 0) + 1
-        return [(d, max(counts.get(doc, 0) - (evidence is None or d in evidence), 0)) for doc, d in best.items()]
+    def representatives(self, plan: Plan, ranking: Ranking, docs: list[int]) -> list[tuple[int, int]]:
+        """For each document, the passage that best matches (one matching by its own text if any), and
+        how many other passages of it match in their own text."""
+        units, evidence = ranking.units, ranking.evidence or set()
+        members = {u: [d for d in units.passages([u]) if d not in self.excluded] or units.passages([u])
+                   for u in docs}
+        own = {u: [d for d in members[u] if d in evidence] for u in docs}
+        scores = passage_scores(self.post, plan.concepts, sorted(d for u in docs for d in own[u]))
+        picks = []
+        for u in docs:
+            pool = own[u] or members[u]
+            best = max(pool, key=lambda d: (scores.get(d, 0.0), -d))
+            picks.append((best, len(own[u]) - (best in evidence)))
+        return picks
 
     def column(self, name: str) -> Any:
         """docnum -> a field's value, from its column when the schema has one, else from stored fields."""

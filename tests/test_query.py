@@ -205,6 +205,21 @@ def test_unit_parse_tree():
     from searchkit.query import describe, parse
 
     assert describe(parse("+lanes sea -ministers")) == "+lane sea -minist"
-    assert describe(parse('title:(fast "green lanes")')) == '(title:fast title:"green lane")'
+    assert describe(parse('title:(fast "green lanes")')) == '+(title:fast title:"green lane")'
+    assert describe(parse("vaccine title:(fast lanes)")) == "vaccin +(title:fast title:lane)"
     assert describe(parse("vaccin* covid~2")) == "vaccin* covid~2"
     assert describe(parse("Note: lanes")) == "note lane"  # an unknown or capitalised field is a word
+
+
+def test_by_doc_ranks_whole_documents_not_only_their_best_passage(run, tmp_path):
+    root = tmp_path / "spread"
+    root.mkdir()
+    (root / "spread.txt").write_text("Notes\n\nAlpha, alpha, alpha.\n\nBeta, beta, beta.\n", encoding="utf-8")
+    (root / "single.txt").write_text("Digest\n\nAlpha met beta at noon.\n", encoding="utf-8")
+    for n in range(6):  # other documents, so that alpha and beta are rare words
+        (root / f"other{n}.txt").write_text(f"Other {n}\n\nGamma and delta met at noon.\n", encoding="utf-8")
+    assert run("index", str(root)).exit_code == 0
+    passages = hits(run("search", "alpha beta", "--json"))
+    assert passages[0]["doc_id"] == "single.txt"  # the one passage holding both words
+    documents = hits(run("search", "alpha beta", "--json", "--by-doc"))
+    assert [(h["doc_id"], h["more"]) for h in documents] == [("spread.txt", 1), ("single.txt", 0)]
