@@ -175,9 +175,16 @@ def pattern_terms(reader: Any, pattern: str) -> Iterable[str]:
     for fieldname in TEXT_FIELDS:
         for raw in reader.expand_prefix(fieldname, prefix[:3]) if len(prefix) >= 3 else reader.lexicon(fieldname):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if regex.fullmatch(term) or (len(prefix) >= 4 and prefix.startswith(term[:-1] or "\0")
+            if regex.fullmatch(term) or (len(prefix) >= 4 and cut_stem(prefix, term)
                                          and len(prefix) - len(term) <= 3 and prefix == pattern.rstrip("*")):
                 yield term
+
+
+def cut_stem(prefix: str, term: str) -> bool:
+    """Whether ``term`` can be the stem of a word starting with ``prefix``: the stemmer cuts an ending and
+    may end the stem with an ``e`` or an ``i`` of its own (``happy`` -> ``happi``), nothing else, so
+    ``terror*`` does not reach ``term``."""
+    return prefix.startswith(term) or (term[-1:] in ("e", "i") and prefix.startswith(term[:-1]))
 
 
 def alt_query(alt: Alt) -> Any:
