@@ -76,7 +76,37 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@contextlib.contextmanager
+def one_line_usage() -> Iterator[None]:
+    """A usage error (an unknown option, a bad value) as one line on stderr like every other error, where
+    click prints four: usage, hint, blank line, message."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # a bare ``searchkit``: the help is the answer
+    except click.UsageError as exc:
+        message = exc.format_message().strip().rstrip(".")
+        if message[:2].istitle():
+            message = message[0].lower() + message[1:]  # "Invalid value" -> "invalid value", as ours read
+        # "searchkit" whatever the program was called as (python -m, a test runner)
+        where = " ".join(["searchkit", *(exc.ctx.command_path.split()[1:] if exc.ctx else [])])
+        raise CliError(f"{message} (see {where} --help)") from None
+
+
+class Group(click.Group):
+    """The ``searchkit`` group: usage errors of the group and of every command are one line."""
+
+    def make_context(self, info_name: Optional[str], args: list[str], parent: Optional[click.Context] = None,
+                     **extra: Any) -> click.Context:
+        with one_line_usage():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with one_line_usage():
+            return super().invoke(ctx)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--index", "index_dir", metavar="DIR", envvar="SEARCHKIT_INDEX", default=DEFAULT_INDEX, show_default=True,
     help="Index directory; also $SEARCHKIT_INDEX.",
