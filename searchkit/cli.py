@@ -135,6 +135,8 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, jobs: int
     from .indexer import check_paths
 
     directory = index_path(ctx, index_dir)
+    if rebuild and given(ctx, "prune"):
+        raise CliError("--rebuild starts a fresh index, which has nothing to prune; drop --prune/--no-prune")
     check_paths(list(paths))  # before touching the index, so that a typo creates nothing
     with sigterm_as_interrupt():
         report = index_once(directory, list(paths), prune, jobs, rebuild, as_json)
@@ -426,6 +428,9 @@ def batch_format(ctx: click.Context, fmt: Optional[str], as_json: bool) -> str:
     for name in ("page", "fragments", "width", "full", "color"):
         if given(ctx, name):
             raise CliError(f"--{name} does not apply to --batch; drop it")
+    if fmt == "trec" and given(ctx, "explain"):
+        raise CliError("--explain does not apply to --format trec, which has no room for score parts; "
+                       "drop it, or use --format jsonl")
     return fmt
 
 
