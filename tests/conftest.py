@@ -29,7 +29,11 @@ def run(tmp_path: Path):
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """Three small documents: two .txt files and a .jsonl file with two records."""
-    root = tmp_path / "corpus"
+    return write_corpus(tmp_path / "corpus")
+
+
+def write_corpus(root: Path) -> Path:
+    """The ``corpus`` fixture's files under ``root`` (for module-scoped fixtures that only read an index)."""
     root.mkdir()
     (root / "lanes.txt").write_text(
         "Green lanes reopen\n\nThe ministers agreed to open fast lanes and green lanes for travel.\n\n"
