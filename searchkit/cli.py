@@ -409,14 +409,14 @@ def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, 
     fmt = batch_format(ctx, fmt, as_json) if batch_file is not None else output_format(ctx, fmt, as_json)
     options = Options(limit=limit, page=page, by_doc=by_doc, sort=sort, all_kinds=all_kinds, explain=explain,
                       highlight=fmt != "trec")
-    searcher = Searcher(Store.open_cached(index_path(ctx, index_dir)))
+    searcher = Searcher.of(Store.open_cached(index_path(ctx, index_dir)))
     try:
         if batch_file is not None:
             code = search_batch(searcher, batch_file, options, fmt)
         else:
             code = search_one(searcher, query or "", options, fmt, make_view(width, color, fragments, full))
     finally:
-        searcher.close()
+        searcher.release()
     ctx.exit(int(code))
 
 

@@ -132,6 +132,7 @@ class Store:
                  notes: Optional[list[str]] = None) -> None:
         self.directory, self.ix, self.manifest, self.lock = directory, ix, manifest, lock
         self.notes = notes or []
+        self.kept: Optional[dict[str, Any]] = None  # in a resident process: what commands keep open with it
 
     @property
     def generation(self) -> int:
@@ -152,19 +153,31 @@ class Store:
 
     @classmethod
     def open_cached(cls, directory: Path) -> "Store":
-        """``open`` for read-only commands: this process's Store again while the index on disk is unchanged.
+        """``open`` for read-only commands. In a resident process (``searchkit serve``, see ``RESIDENT``)
+        this process's Store again while the index on disk is unchanged, with whatever commands keep open
+        on it (``kept``: the searcher); a one-shot command opens afresh, and closes what it opened.
 
-        A resident ``searchkit serve`` answers many queries; opening (and checking) the newest commit each
-        time would cost more than most of them. Any commit or rebuild changes the stamp; the next call reopens.
+        Any commit or rebuild changes the stamp; the next call reopens and closes the old store's searcher.
         """
+        if not RESIDENT:
+            return cls.open(directory)
         key = os.path.abspath(directory)
         stamp = disk_stamp(directory)  # taken first: a commit racing the open only causes one more reopen
         held = _OPENED.get(key)
         if held is not None and stamp is not None and held[0] == stamp:
             return held[1]
         store = cls.open(directory)
+        store.kept = {}
+        if held is not None:
+            held[1].release()
         _OPENED[key] = (stamp, store)
         return store
+
+    def release(self) -> None:
+        """Close what commands kept open on this store (a resident process moving to a newer commit)."""
+        for thing in (self.kept or {}).values():
+            thing.close()
+        self.kept = {} if self.kept is not None else None
 
     @classmethod
     def _open_newest(cls, directory: Path, last_try: bool = False) -> "Store":
@@ -261,6 +274,7 @@ class Store:
         write_atomic(self.directory / ARTIFACT.format(name), json.dumps(data, ensure_ascii=False))
 
 
+RESIDENT = False  # set by ``searchkit serve``: stores stay open between the commands it runs
 _OPENED: dict[str, tuple[Any, Store]] = {}
 
 

@@ -93,8 +93,25 @@ class Searcher:
         self.store = store
         self.searcher = store.ix.searcher()
         self.post = Postings(self.searcher)
-        self.aliases = aliases.load()
         self.excluded: frozenset[int] = frozenset()
+        self.shared = False
+
+    @classmethod
+    def of(cls, store: Store) -> "Searcher":
+        """A searcher of ``store``. In a resident process (``searchkit serve``) the one kept with the store,
+        so that its open files, field lengths and caches serve every command; else a new one."""
+        if store.kept is None:
+            return cls(store)
+        held = store.kept.get("searcher")
+        if held is None:
+            held = store.kept["searcher"] = cls(store)
+            held.shared = True
+        return held
+
+    def release(self) -> None:
+        """Done with it: closed, unless it is kept with its store."""
+        if not self.shared:
+            self.close()
 
     def close(self) -> None:
         self.searcher.close()
@@ -110,7 +127,7 @@ class Searcher:
             return self._search(text, options or Options())
 
     def _search(self, text: str, options: Options) -> SearchResult:
-        tree = read(text, self.aliases)
+        tree = read(text, aliases.load())  # per search: $SEARCHKIT_ALIASES can differ (a served command)
         plan = compile_plan(tree, self.searcher.reader())
         result = SearchResult(text, query.describe(tree), 0, options.page, by_doc=options.by_doc)
         if not tree.clauses:

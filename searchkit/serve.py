@@ -138,11 +138,13 @@ def listen(path: str) -> socket.socket:
 
 
 def warm_up(directory: Path) -> None:
-    """Import and open everything a search needs, so that the first client does not pay for it."""
-    from .index import Store
-    from .search import search
+    """Keep stores open between commands, and import and open everything a search needs (its searcher,
+    field lengths), so that the first client does not pay for it."""
+    from . import index
+    from .search import Options, Searcher
 
-    search(Store.open_cached(directory), "the united nations", limit=1)
+    index.RESIDENT = True
+    Searcher.of(index.Store.open_cached(directory)).search("the united nations", Options(limit=1))
 
 
 def serve(directory: Path, note: Optional[Note] = None) -> None:

@@ -121,3 +121,24 @@ def test_serve_without_an_index_says_how_to_build_one(tmp_path):
     done = searchkit("--index", str(tmp_path / "none"), "serve")
     assert done.returncode == 2
     assert done.stderr == f"searchkit: no index at {tmp_path / 'none'}; build one with: searchkit index PATH\n"
+
+
+def test_a_resident_process_keeps_its_store_and_searcher_until_a_commit(run, corpus, tmp_path, monkeypatch):
+    from searchkit import index
+    from searchkit.search import Searcher
+
+    monkeypatch.setattr(index, "RESIDENT", True)
+    monkeypatch.setattr(index, "_OPENED", {})
+    assert run("index", str(corpus)).exit_code == 0
+    ix = tmp_path / "ix"
+    first = index.Store.open_cached(ix)
+    searcher = Searcher.of(first)
+    assert index.Store.open_cached(ix) is first and Searcher.of(first) is searcher
+    searcher.release()  # kept with its store: still open
+    assert searcher.search("mekong").hits
+    (corpus / "new.txt").write_text("Fisheries agreement.\n", encoding="utf-8")
+    assert run("index", str(corpus)).exit_code == 0
+    second = index.Store.open_cached(ix)
+    assert second is not first and searcher.searcher.is_closed
+    assert [h.passage_id for h in Searcher.of(second).search("fisheries").hits] == ["new.txt#1"]
+    second.release()
