@@ -236,3 +236,15 @@ def test_a_wildcard_reaches_no_stem_its_words_cannot_have(run, tmp_path):
     found = hits(run("search", "terror*", "--json"))
     assert [bracketed(h) for h in found] == ["[Terrorism] is condemned."]
     assert [bracketed(h) for h in hits(run("search", "cooperat*", "--json"))] == []
+
+
+def test_aliases_and_fuzzy_words_on_the_seeds_are_marked_as_the_source_wrote_them(run, seeds_index):
+    def marked(query: str) -> str:
+        result = run("search", query, "-n", "50", "--json", index=seeds_index)
+        assert result.exit_code == 0, result.stderr
+        return "\n".join(bracketed(h) for h in hits(result))
+
+    assert "the 6th [Mekong-Lancang] Cooperation" in marked("Lancang-Mekong")
+    assert "suggested the [Mekong-Lancang Cooperation] ([MLC]) implement" in marked("MLC")
+    assert "both during the [pandemic] and in the post-[pandemic] era" in marked("pandamic~")
+    assert "Ambassador of China to [Vietnam] Xiong Bo." in marked("Viet Nam")
