@@ -54,6 +54,35 @@ def find_date(text: str) -> Optional[tuple[str, bool]]:
     return (best[1], best[2]) if best else None
 
 
+ISO_PARTIAL = re.compile(r"(?P<year>1[6-9]\d\d|20\d\d)(?:[/.-](?P<mnum>\d{1,2})(?:[/.-](?P<day>\d{1,2}))?)?"
+                         r"(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?")
+COMPACT = re.compile(r"(?P<year>1[6-9]\d\d|20\d\d)(?P<mnum>\d\d)(?P<day>\d\d)")
+MONTH_YEAR = re.compile(rf"{_MONTH},? {_YEAR}", re.I)
+
+
+def given_date(value: str) -> Optional[str]:
+    """A date given in metadata as ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (sorting and date: queries compare
+    these strings), or None when it is no date. Written forms are read too; day-first numbers are ambiguous.
+
+    >>> [given_date(v) for v in ("2020-5-1", "2020/05/11T10:00Z", "20200511", "May 11, 2020", "Nov. 2020")]
+    ['2020-05-01', '2020-05-11', '2020-05-11', '2020-05-11', '2020-11']
+    >>> [given_date(v) for v in ("1970", "2020-13-45", "11.05.2020", "not a date", "")]
+    ['1970', None, None, None, None]
+    """
+    value = value.strip()
+    match = ISO_PARTIAL.fullmatch(value) or COMPACT.fullmatch(value)
+    if match:
+        year, month, day = match.group("year"), match.group("mnum"), match.group("day")
+        if day:
+            return _iso(int(year), int(month), int(day))
+        return f"{year}-{int(month):02d}" if month and 1 <= int(month) <= 12 else (None if month else year)
+    full = next((m for m in (p.fullmatch(value) for p in PATTERNS[1:]) if m), None)
+    if full:
+        return _full(full)
+    month_year = MONTH_YEAR.fullmatch(value)
+    return f"{month_year.group('year')}-{MONTHS[month_year.group('month').lower()]:02d}" if month_year else None
+
+
 def first_year(text: str) -> Optional[int]:
     """The first year a text mentions (the later end of a range such as ``1991-2021``)."""
     match = YEAR.search(text)

@@ -26,7 +26,7 @@ from pathlib import PurePath
 from typing import Mapping, Optional, Sequence
 
 from .countries import code_for, display_name
-from .dates import find_date, first_year
+from .dates import find_date, first_year, given_date
 from .layout import SALUTATION
 
 DATELINE = re.compile(r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3})(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?,?"
@@ -107,8 +107,9 @@ def lead_sentence(texts: Sequence[str], kinds: Sequence[str]) -> str:
 
 def set_date(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str], name: str,
              un: Optional[re.Match[str]]) -> None:
-    if meta.get("date"):
-        out.date = meta["date"]
+    date = given_date(meta.get("date") or "")  # a JSONL date that is no date: read it off the text instead
+    if date:
+        out.date = date
         out.date_inferred = meta.get("date_inferred", "").lower() in ("true", "1", "yes")
     else:
         named = DATE_NAME.match(name)

@@ -274,7 +274,8 @@ def test_input_rules(run, tmp_path):
     (root / "legacy.txt").write_bytes("Café diplomacy resumed.\n".encode("cp1252"))
     records = [{"id": "un#70", "text": "Peacekeeping matters.", "title": "Debate", "date": "2015-09",
                 "source": "UN", "url": "https://un.org", "speaker": "A. Speaker", "country": "VNM", "lang": "en"},
-               {"text": "no id"}, {"id": "t"}]
+               {"text": "no id"}, {"id": "t"},
+               {"id": "w", "text": "Written down.", "date": "Nov. 9, 2020"}, {"id": "s", "text": "Soon.", "date": "soon"}]
     (root / "docs.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     result = run("index", str(root), "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["skipped"] == 2
@@ -282,13 +283,16 @@ def test_input_rules(run, tmp_path):
     assert any(n.startswith("searchkit: ") and "legacy.txt: not UTF-8, read as cp1252" in n for n in notes)
     assert [n for n in notes if "docs.jsonl:2" in n or "docs.jsonl:3" in n] and len(notes) == 3
     exported = rows(run("export"))
-    assert sorted(r["passage_id"] for r in exported) == ["bom.txt#1", "legacy.txt#1", "sub/plain.txt#1", "un#70#1"]
+    assert sorted(r["passage_id"] for r in exported) == ["bom.txt#1", "legacy.txt#1", "s#1", "sub/plain.txt#1",
+                                                         "un#70#1", "w#1"]
     by_id = {r["doc_id"]: r for r in exported}
     assert by_id["bom.txt"]["text"] == "Rice exports grew." and by_id["bom.txt"]["char_start"] == 0
     assert by_id["legacy.txt"]["text"] == "Café diplomacy resumed."
     un = by_id["un#70"]
     assert (un["title"], un["date"], un["year"], un["source"], un["speaker"], un["country"]) == \
         ("Debate", "2015-09", 2015, "UN", "A. Speaker", "VNM")
+    # dates are YYYY-MM-DD or partial, however the JSONL wrote them; what is no date is dropped
+    assert (by_id["w"]["date"], by_id["w"]["year"], by_id["s"]["date"], by_id["s"]["year"]) == ("2020-11-09", 2020, "", None)
     shown = run("show", "un#70#1", "--json")  # the doc_id holds a '#': split at the last one
     assert shown.exit_code == 0 and [r["doc_id"] for r in rows(shown)] == ["un#70"]
     assert run("index", str(root), "--json").exit_code == 0
