@@ -25,6 +25,7 @@ from .workers import DocResult, FileResult, Task, process, run_ordered
 __all__ = ["IndexReport", "run_index", "check_paths", "forget_source"]
 
 Warn = Callable[[str], None]
+POOL_MIN_FILES = 20
 Progress = Callable[[int, int], None]
 
 
@@ -82,7 +83,11 @@ class Run:
             for task in files:
                 if isinstance(task, Task):
                     task.punkt = punkt
-            for done, result in enumerate(run_ordered(files, self.jobs, process, self.trusted), start=1):
+            # Files unchanged by size and mtime are settled here; worker processes are only worth their
+            # start-up (about a second) when there are enough files left to read.
+            ready = [self.trusted(task) or task for task in files]
+            jobs = self.jobs if sum(isinstance(item, Task) for item in ready) >= POOL_MIN_FILES else 1
+            for done, result in enumerate(run_ordered(ready, jobs, process, settled), start=1):
                 self.take(result)
                 if self.progress:
                     self.progress(done, len(files))
@@ -239,6 +244,10 @@ class Run:
         self.report.skipped += 1
         self.report.failed += int(failed)
         self.warn(f"skipped {shown(item.where)}: {item.reason}")
+
+
+def settled(item: Union[Task, FileResult]) -> Optional[FileResult]:
+    return item if isinstance(item, FileResult) else None
 
 
 def run_index(store: Store, paths: list[str], prune: bool = True, jobs: int = 1, warn: Optional[Warn] = None,

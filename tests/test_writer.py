@@ -56,12 +56,17 @@ def test_add_analyzed_equals_add_document(tmp_path, corpus):
         assert contents(got) == contents(expected)
 
 
-def test_jobs_build_the_same_index(run, tmp_path, corpus):
-    for n in range(12):
+def test_jobs_build_the_same_index(run, tmp_path, corpus, monkeypatch):
+    from searchkit import workers
+
+    for n in range(24):  # enough files for the worker pool to be used
         (corpus / f"extra{n}.txt").write_text(f"Extra statement {n}\n\nOn trade and fisheries, part {n}.\n",
                                               encoding="utf-8")
     assert run("index", str(corpus), index=tmp_path / "one").exit_code == 0
+    pools, real_pool = [], workers.pool
+    monkeypatch.setattr(workers, "pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
     result = run("index", str(corpus), "--jobs", "2", index=tmp_path / "two")
     assert result.exit_code == 0, result.stderr
+    assert pools == [2]
     with Store.open(tmp_path / "one").ix.reader() as one, Store.open(tmp_path / "two").ix.reader() as two:
         assert contents(two) == contents(one)
