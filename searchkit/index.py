@@ -20,13 +20,13 @@ from typing import Any, Callable, Iterator, Optional
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, FileIndex
+from whoosh.index import TOC
 
 from .analysis import ACRONYM_ANALYZER, ANALYZER, ANALYZER_VERSION
 from .countries import names as country_names
 from .commits import (  # noqa: F401 (Batch, Writer and toc_generations are used through this module)
-    INDEX_NAME, TOC_PATTERN, Batch, PinnedIndex, Writer, check_target, clean, describe, is_index, read_toc,
-    toc_generations, write_toc,
+    INDEX_NAME, TOC_PATTERN, Batch, PinnedIndex, Writer, check_segments, check_target, clean, describe,
+    is_index, read_toc, toc_generations, write_toc,
 )
 from .errors import IndexIncompatible, IndexMissing
 from .lean import index_field
@@ -303,7 +303,7 @@ def open_generation(directory: Path, gen: int) -> tuple[Manifest, TOC]:
         raise IndexIncompatible(f"{directory} was written by another searchkit version; {REBUILD}")
     storage = FileStorage(str(directory))
     toc = read_toc(storage, gen)
-    FileIndex._reader(storage, toc.schema, toc.segments, gen).close()
+    check_segments(storage, toc)
     return manifest, toc
 
 

@@ -53,11 +53,11 @@ def verify(store: Store) -> Verification:
         result.problem(note)
     counts: Counter[str] = Counter()
     ids: set[str] = set()
-    with store.ix.reader() as reader:
-        for docnum, stored in reader.iter_docs():
+    for number, reader in enumerate(store.ix.segment_readers(), start=1):  # one at a time: a whole-index
+        for docnum, stored in reader.iter_docs():                          # reader holds ~30 MB a segment
             problem = check_passage(stored, ids)
             if problem:
-                result.problem(f"passage {docnum} ({stored.get('passage_id', '?')}): {problem}")
+                result.problem(f"segment {number}, passage {docnum} ({stored.get('passage_id', '?')}): {problem}")
             counts[stored.get("doc_id", "")] += 1
             result.passages += 1
         check_terms(reader, result)

@@ -294,3 +294,21 @@ def test_a_full_disk_keeps_the_last_commit(run, tmp_path, corpus, monkeypatch):
                              "again\n")
     assert run("verify").exit_code == 0
     assert counts(run("index", "--json")) == (1, 0, 0, 4, 0)
+
+
+def test_a_missing_segment_file_falls_back_too(run, corpus, tmp_path):
+    run("index", str(corpus))
+    (corpus / "new.txt").write_text("Fisheries agreement.\n", encoding="utf-8")
+    run("index")
+    ix = tmp_path / "ix"
+    store = Store.open(ix)
+    newest = {s.segment_id() for s in store.ix._toc.segments} - {
+        s.segment_id() for s in Store.open(ix).ix._toc.segments[:-1]}
+    for name in os.listdir(ix):
+        if any(name.startswith(seg + ".") for seg in newest):
+            (ix / name).unlink()
+    stats = run("stats", "--json")
+    assert stats.exit_code == 0 and json.loads(stats.stdout)["documents"] == 4
+    assert stats.stderr.endswith(f"; using commit {store.generation - 1}\n")
+    assert counts(run("index", "--json")) == (1, 0, 0, 4, 0)
+    assert run("verify").exit_code == 0
