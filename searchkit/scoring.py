@@ -13,14 +13,16 @@
 
 from __future__ import annotations
 
+import heapq
 import math
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Optional
 
 from .analysis import ANALYZER
-from .phrases import phrase_counts
+from .phrases import phrase_counts, term_values
 from .plan import TEXT_FIELDS, Alt, Concept, alt_query
 from .postings import Postings
 from .units import K1, Raw, make_units
@@ -57,18 +59,27 @@ class Ranking:
         self.parts = {k: {d: s for d, s in v.items() if wanted(d)} for k, v in self.parts.items()}
 
     def top(self, n: int) -> list[int]:
-        return best_first(self.scores)[:n]
+        return best_first(self.scores, n)
 
 
-def best_first(scores: Scores) -> list[int]:
-    """Units by score, best first, ties by number: ``sorted(scores, key=lambda d: (-scores[d], d))``,
-    as two sorts without a Python key function (several times faster on many thousand scores).
+def best_first(scores: Scores, n: Optional[int] = None) -> list[int]:
+    """The ``n`` best units (all by default), best first, ties by number: exactly
+    ``sorted(scores, key=lambda d: (-scores[d], d))[:n]``, with the sorting done in C (no key function),
+    and for a few out of many, only the scores at or above the n-th best are sorted.
 
     >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0})
     [2, 1, 5, 9]
+    >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0}, 2)
+    [2, 1]
     """
-    ordered = sorted(sorted(scores.items()), key=itemgetter(1), reverse=True)  # stable: ties keep number order
-    return [d for d, _ in ordered]
+    items: Any = scores.items()
+    if n is not None and n < len(scores) // 4:
+        if n <= 0:
+            return []
+        floor = heapq.nlargest(n, scores.values())[-1]
+        items = [(d, s) for d, s in items if s >= floor]
+    ordered = sorted(sorted(items), key=itemgetter(1), reverse=True)  # stable: ties keep number order
+    return [d for d, _ in ordered[:n]]
 
 
 def idf(post: Any, df: int) -> float:
@@ -220,17 +231,17 @@ def add_proximity(post: Postings, units: Any, concepts: list[Concept], ranking: 
 
 
 def term_positions(post: Postings, term: str, docs: list[int]) -> dict[int, list[int]]:
-    """Positions of ``term`` in the text of each of ``docs`` (sorted docnums)."""
+    """Positions of ``term`` in the text of each of ``docs`` (sorted docnums), read block by block
+    (blocks holding none of ``docs`` skipped by their headers; see ``phrases.term_values``)."""
     out: dict[int, list[int]] = {}
-    if ("text", term.encode("utf-8")) not in post.reader:
-        return out
-    matcher = post.reader.postings("text", term)
-    for d in docs:
-        if not matcher.is_active():
-            break
-        matcher.skip_to(d)
-        if matcher.is_active() and matcher.id() == d:
-            out[d] = matcher.value_as("positions")
+    key = term.encode("utf-8")
+    decode = post.reader.schema["text"].format.decode_positions
+    for leaf, base in post.leaves:
+        end = base + leaf.doc_count_all()
+        local = [d - base for d in docs[bisect_left(docs, base):bisect_left(docs, end)]]
+        if local and ("text", key) in leaf:
+            for d, value in term_values(leaf.postings("text", key), local).items():
+                out[base + d] = decode(value)
     return out
 
 
