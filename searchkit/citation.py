@@ -33,14 +33,23 @@ def plain(meta: Mapping[str, object]) -> str:
     'Fast lanes. VNA, 2020-11-09, para. 3'
     >>> plain({"title": "Untitled note", "para": 1})
     'Untitled note, para. 1'
+
+    A title that is a sentence (a lead sentence shown as the title) keeps its own full stop, once:
+
+    >>> plain({"title": "The sea lanes must stay open.", "para": 1})
+    'The sea lanes must stay open, para. 1'
+    >>> plain({"title": "Why now?", "source": "MFA", "para": 2})
+    'Why now? MFA, para. 2'
     """
     title = str(meta.get("title") or meta.get("doc_id") or "").strip()
     rest = [str(meta[k]) for k in ("source", "date") if meta.get(k)]
     rest.append(paragraph_ref(meta))
     tail = ", ".join(r for r in rest if r)
+    if not title:
+        return tail
     if not rest[:-1]:
-        return f"{title}, {tail}" if title else tail
-    return f"{title}. {tail}" if title else tail
+        return f"{title.rstrip('.')}, {tail}"
+    return f"{title} {tail}" if title[-1] in ".?!…" else f"{title}. {tail}"
 
 
 def date_parts(date: object) -> list[int]:
