@@ -12,7 +12,10 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from typing import Any, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs more to import than the rest of a served search: annotations only
+    from typing import Any, Optional
 
 SERVED = frozenset({"search"})  # read-only commands whose output depends on nothing but argv, env and cwd
 SOCKET_NAME = "searchkit.sock"
@@ -67,11 +70,29 @@ def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
 
 
 def request(argv: list[str]) -> dict[str, Any]:
-    import shutil
-
-    size = shutil.get_terminal_size()
     return {"protocol": PROTOCOL, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
-            "tty": [sys.stdout.isatty(), sys.stderr.isatty()], "size": [size.columns, size.lines]}
+            "tty": [sys.stdout.isatty(), sys.stderr.isatty()], "size": list(terminal_size())}
+
+
+def terminal_size(fallback: tuple[int, int] = (80, 24)) -> tuple[int, int]:
+    """``shutil.get_terminal_size()`` of this process, without importing shutil (it pulls in compressors).
+
+    The server sets COLUMNS and LINES from it, so its ``shutil`` answers as this process's would have."""
+    sizes = []
+    for name in ("COLUMNS", "LINES"):
+        try:
+            sizes.append(int(os.environ[name]))
+        except (KeyError, ValueError):
+            sizes.append(0)
+    columns, lines = sizes
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size(fallback)
+        columns = columns if columns > 0 else (size.columns or fallback[0])
+        lines = lines if lines > 0 else (size.lines or fallback[1])
+    return columns, lines
 
 
 def send(sock: Any, message: dict[str, Any]) -> None:
@@ -107,15 +128,17 @@ def forward(argv: list[str]) -> Optional[int]:
     path = socket_path(index)
     if not os.path.exists(path):
         return None
-    import socket
+    import _socket  # the C module: socket.py on top of it costs more to import than the whole round trip
 
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.connect(path)
-            send(sock, request(argv))
-            reply = receive(sock)
+        sock.connect(path)
+        send(sock, request(argv))
+        reply = receive(sock)
     except OSError:
         return None  # a stale socket or a server that went away: run here instead
+    finally:
+        sock.close()
     if not reply or "code" not in reply:
         return None
     return replay(reply)

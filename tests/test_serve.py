@@ -142,3 +142,17 @@ def test_a_resident_process_keeps_its_store_and_searcher_until_a_commit(run, cor
     assert second is not first and searcher.searcher.is_closed
     assert [h.passage_id for h in Searcher.of(second).search("fisheries").hits] == ["new.txt#1"]
     second.release()
+
+
+@pytest.mark.parametrize("env", [{}, {"COLUMNS": "132"}, {"LINES": "50"}, {"COLUMNS": "0", "LINES": "x"},
+                                 {"COLUMNS": "100", "LINES": "40"}])
+def test_the_client_reports_the_terminal_size_shutil_would(env, monkeypatch):
+    import shutil
+
+    from searchkit.launch import terminal_size
+
+    for name in ("COLUMNS", "LINES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert terminal_size() == tuple(shutil.get_terminal_size())
