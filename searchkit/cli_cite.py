@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any, Optional
 
 import click
@@ -13,6 +12,7 @@ from .cli_common import (
     handle_errors,
     index_option,
     index_path,
+    read_input,
     warn,
 )
 from .errors import ExitCode
@@ -68,21 +68,9 @@ def _cite_one(citer: Any, quote: str, as_json: bool) -> ExitCode:
 
 def _quotation_items(batch_file: Optional[str], draft_file: Optional[str]) -> list[Any]:
     """The quotations of a batch file or a draft, read as the indexer reads text (UTF-8, else cp1252)."""
-    from .ingest import decode
     from .quotes import from_batch, from_draft, looks_jsonl
 
-    name = str(batch_file or draft_file)
-    if name == "-":
-        data = sys.stdin.buffer.read()
-    elif not Path(name).is_file():
-        raise CliError(f"{name}: no such file; check the path and try again")
-    else:
-        data = Path(name).read_bytes()
-    if b"\0" in data[:8192]:
-        raise CliError(f"{name} looks binary (it holds NUL bytes); give a text file of quotations")
-    raw, encoding = decode(data)
-    if encoding != "utf-8":
-        warn(f"{name}: not UTF-8, read as {encoding}")
+    raw, name = read_input(str(batch_file or draft_file), "quotations")
     if draft_file is not None:
         items = from_draft(raw, name)
         if not items:
