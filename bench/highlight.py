@@ -114,7 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder of UN speeches (.txt)")
     parser.add_argument("--index", type=Path, default=Path(tempfile.gettempdir()) / "searchkit-bench-ungdc-sample")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index first")
     args = parser.parse_args()
     if not args.corpus.is_dir():
