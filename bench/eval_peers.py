@@ -97,20 +97,17 @@ def whoosh_plain(docs: dict[str, tuple[str, str]], queries: list[tuple[str, str]
             return timed(queries, one)
 
 
-def whoosh_on_index(index_dir: str, queries: list[tuple[str, str]]) -> list[float]:
-    """Plain Whoosh query latency on searchkit's own index (the reference for searchkit's latency)."""
+def whoosh_searcher(ix: Any) -> Callable[[str], list[str]]:
+    """Plain Whoosh over a searchkit index: BM25F, the query's words ORed over title and text, top 100."""
     from whoosh.qparser import MultifieldParser, OrGroup
     from whoosh.scoring import BM25F
 
-    from searchkit.index import Store
-
-    ix = Store.open(index_dir).ix
     parser = MultifieldParser(["title", "text"], ix.schema, group=OrGroup)
-    with ix.searcher(weighting=BM25F()) as searcher:
-        def one(text: str) -> list[tuple[str, float]]:
-            hits = searcher.search(parser.parse(" ".join(plain_words(text))), limit=100)
-            return [(h["doc_id"], h.score) for h in hits]
-        return timed(queries, one)[1]
+    searcher = ix.searcher(weighting=BM25F())
+
+    def one(text: str) -> list[str]:
+        return [h["doc_id"] for h in searcher.search(parser.parse(" ".join(plain_words(text))), limit=100)]
+    return one
 
 
 def fts5(docs: dict[str, tuple[str, str]], queries: list[tuple[str, str]]) -> tuple[Run, list[float]]:

@@ -13,6 +13,8 @@ Each token keeps the character span of the surface word it came from, which is w
 
 from __future__ import annotations
 
+import re
+
 from whoosh.analysis import STOP_WORDS as _WHOOSH_STOP_WORDS
 from whoosh.analysis import (
     Analyzer,
@@ -74,6 +76,26 @@ def acronyms(text: str) -> list[str]:
     return [t.text for t in ACRONYM_ANALYZER(text)]
 
 
+_WORD = re.compile(TOKEN_PATTERN)
+_STEMS: dict[str, str] = {}
+
+
 def terms(text: str) -> list[str]:
-    """The index terms of ``text``, in order."""
-    return [t.text for t in ANALYZER(text)]
+    """The index terms of ``text``, in order: what ``ANALYZER`` yields, computed without its token objects
+    (several times faster; ranking analyses whole feedback documents at query time).
+
+    >>> text = "Việt Nam’s fast lanes, CO-OPERATING on A/RES/70/1 — Straße Æsir ﬁnal"
+    >>> terms(text) == [t.text for t in ANALYZER(text)]
+    True
+    """
+    out = []
+    for word in _WORD.findall(text):
+        word = (word if word.isascii() else word.translate(accent_map)).lower()
+        if word and word not in STOP_WORDS:
+            stem = _STEMS.get(word)
+            if stem is None:
+                if len(_STEMS) > 100_000:  # bounded, like the analyzer's own cache
+                    _STEMS.clear()
+                stem = _STEMS[word] = porter2_stem(word)
+            out.append(stem)
+    return out

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Optional
 
-from .analysis import ANALYZER
+from .analysis import terms
 from .phrases import phrase_counts, term_values
 from .plan import TEXT_FIELDS, Alt, Concept, alt_query
 from .postings import Postings
@@ -265,7 +265,9 @@ def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: R
         return
     expansion = relevance_model(post, units, ranking, top)
     ranking.expansion = expansion
-    wanted = units.passages(ranking.top(FEEDBACK_DEPTH))
+    wanted: Optional[list[int]] = units.passages(ranking.top(FEEDBACK_DEPTH))
+    if wanted is not None and 4 * len(wanted) > post.doc_count:
+        wanted = None  # most of the index: reading whole posting lists is cheaper than picking
     total_weight = sum(c.weight for c in concepts)
     for label in list(ranking.parts):
         ranking.parts[label] = {d: s * FEEDBACK_ORIGINAL for d, s in ranking.parts[label].items()}
@@ -291,7 +293,7 @@ def relevance_model(post: Postings, units: Any, ranking: Ranking, top: list[int]
         for n, d in enumerate(units.passages([u])):
             stored = post.searcher.stored_fields(d)
             title = stored.get("title", "") if n == 0 else ""
-            counts.update(t.text for t in ANALYZER(f"{title}\n{stored.get('text', '')}"))
+            counts.update(terms(f"{title}\n{stored.get('text', '')}"))
         length = sum(counts.values()) or 1
         for term, n in counts.items():
             model[term] += weights[u] / total * n / length

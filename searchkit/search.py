@@ -94,6 +94,7 @@ class Searcher:
         self.searcher = store.ix.searcher()
         self.post = Postings(self.searcher)
         self.excluded: frozenset[int] = frozenset()
+        self._hidden: Optional[frozenset[int]] = None
         self.shared = False
 
     @classmethod
@@ -165,7 +166,12 @@ class Searcher:
         return ranking
 
     def hidden_kinds(self) -> frozenset[int]:
-        """Passages of kinds not shown by default (captions, boilerplate, teasers)."""
+        """Passages of kinds not shown by default (captions, boilerplate, teasers); found once per searcher."""
+        if self._hidden is None:
+            self._hidden = self._hidden_kinds()
+        return self._hidden
+
+    def _hidden_kinds(self) -> frozenset[int]:
         reader = self.searcher.reader()
         kinds = [k.decode() if isinstance(k, bytes) else k for k in reader.lexicon("kind")]
         hidden = [wq.Term("kind", k) for k in kinds if k not in DEFAULT_KINDS]
@@ -221,7 +227,7 @@ def search(store: Store, text: str, limit: int = 10, page: int = 1, **options: A
 def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers: Matchers) -> Hit:
     text = stored.get("text", "")
     spans = spans_for(text, matchers) if matchers else []
-    omap = OffsetMap.decode(text, stored.get("offsets", []))
+    omap = OffsetMap.decode(text, stored.get("offsets", [])) if spans else None
     return Hit(
         rank=rank,
         score=round(float(score or 0.0), 4),
@@ -237,7 +243,7 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         speaker=stored.get("speaker", ""),
         text=text,
         spans=spans,
-        doc_spans=[omap.span_to_doc(s, e) for s, e in spans],
+        doc_spans=[omap.span_to_doc(s, e) for s, e in spans] if omap else [],
         matched_forms=sorted({text[s:e] for s, e in spans}),
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),

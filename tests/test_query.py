@@ -223,3 +223,11 @@ def test_by_doc_ranks_whole_documents_not_only_their_best_passage(run, tmp_path)
     assert passages[0]["doc_id"] == "single.txt"  # the one passage holding both words
     documents = hits(run("search", "alpha beta", "--json", "--by-doc"))
     assert [(h["doc_id"], h["more"]) for h in documents] == [("spread.txt", 1), ("single.txt", 0)]
+
+
+def test_fast_terms_are_the_analyzers_on_every_seed_passage(run, seeds_index):
+    from searchkit.analysis import ANALYZER, terms
+
+    for line in run("export", index=seeds_index).stdout.splitlines():
+        text = json.loads(line)["text"]
+        assert terms(text) == [t.text for t in ANALYZER(text)]
