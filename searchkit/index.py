@@ -39,7 +39,7 @@ from .segment import Passage
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 REBUILD = "rebuild needed: searchkit index --rebuild"
 ARTIFACT = "artifact.{}.json"
 
@@ -49,7 +49,7 @@ def make_schema() -> Schema:
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True, sortable=True),  # a column: --by-doc groups every matching passage
-        para=NUMERIC(stored=True),
+        para=STORED,  # never searched: a NUMERIC field would index 8 tiered terms for every passage
         piece=STORED,
         para_label=STORED,
         path=STORED,
@@ -58,7 +58,7 @@ def make_schema() -> Schema:
         text=TEXT(**text),
         date=ID(stored=True, sortable=True),  # a column: --sort date
         date_inferred=STORED,
-        year=NUMERIC(stored=True),
+        year=NUMERIC(int, bits=16, shift_step=16, stored=True),  # one term a passage; a year range is short
         source=TEXT(**text),
         place=TEXT(**text),
         country=TEXT(**text),  # indexed: the code and every English name; stored: the code
