@@ -232,11 +232,16 @@ def is_index(directory: Path) -> bool:
     return any(n.startswith(("searchkit", f"_{INDEX_NAME}_", TEMP_PREFIX)) for n in names)
 
 
+# What a checkout keeps in an empty index folder (the repository's own ./index holds a README).
+PLACEHOLDERS = frozenset({"README", "README.md", ".gitkeep", ".gitignore"})
+
+
 def check_target(directory: Path) -> None:
     """Refuse to turn a folder of other files into an index (a mistyped --index)."""
     if directory.exists() and not directory.is_dir():
         raise IndexMissing(f"{directory} is a file, not an index folder; give --index a folder")
-    if directory.is_dir() and not is_index(directory) and any(directory.iterdir()):
+    others = directory.is_dir() and any(p.name not in PLACEHOLDERS for p in directory.iterdir())
+    if others and not is_index(directory):
         raise IndexMissing(
             f"{directory} holds other files and no searchkit index; give --index a new or empty folder"
         )

@@ -183,3 +183,25 @@ def test_a_closed_pipe_ends_quietly(run, tmp_path):
     proc.stderr.close()
     assert proc.wait(timeout=60) == 0
     assert stderr == ""
+
+
+def test_readme_quick_start_in_a_checkout(tmp_path, monkeypatch):
+    """The checkout's ./index holds only its README: `searchkit index seeds` builds there, keeping it."""
+    from click.testing import CliRunner
+
+    from searchkit.cli import main
+    from tests.conftest import SEEDS
+
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "README.md").write_text("The default index location.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEARCHKIT_INDEX", raising=False)
+    built = CliRunner().invoke(main, ["index", str(SEEDS)])
+    assert built.exit_code == 0, built.stderr
+    found = CliRunner().invoke(main, ["search", "fast lanes"])
+    assert found.exit_code == 0, found.stderr
+    assert (tmp_path / "index" / "README.md").is_file()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["index", str(SEEDS), "--index", "other"])
+    assert refused.exit_code == 2 and "holds other files" in refused.stderr
