@@ -3,7 +3,7 @@
 Whoosh runs every token through a chain of generators that set attributes on a shared Token object; for
 an index run that is a third of the work. When a field's analyzer is a chain this module knows (a
 ``RegexTokenizer`` followed by any of lowercasing and charset folding, then an optional ``StopFilter``
-and an optional ``StemFilter``), ``index_field`` computes the same (term, frequency, weight, positions)
+and an optional ``StemFilter``; or a bare tokenizer), ``index_field`` computes the same (term, frequency, weight, positions)
 with list comprehensions and a stem cache. Any other analyzer or format goes through Whoosh itself, so a
 changed chain can never index differently, only more slowly. ``tests/test_lean.py`` holds the proof.
 """
@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable, Optional
 
 from whoosh.analysis import CharsetFilter, IDTokenizer, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import NUMERIC
-from whoosh.formats import Existence, Positions
+from whoosh.formats import Existence, Frequency, Positions
+from whoosh.system import pack_uint
 
 Items = list[tuple[bytes, int, float, bytes]]
 STEM_CACHE_LIMIT = 500_000  # distinct words; a cache that large is ~50 MB, then it starts over
@@ -75,7 +76,7 @@ class LeanChain:
 
 def lean_chain(analyzer: Any) -> Optional[LeanChain]:
     """A LeanChain doing exactly what ``analyzer`` does at index time, or None when it is not one we know."""
-    items = list(getattr(analyzer, "items", []))
+    items = [analyzer] if type(analyzer) is RegexTokenizer else list(getattr(analyzer, "items", []))
     if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
         return None
     maps: list[Callable[[str], str]] = []
@@ -92,9 +93,9 @@ _CHAINS: dict[int, tuple[Any, Optional[LeanChain]]] = {}
 
 
 def chain_for(field: Any) -> Optional[LeanChain]:
-    """The lean chain of a field with positions, cached per analyzer object."""
+    """The lean chain of a field with positions or frequencies, cached per analyzer object."""
     analyzer = getattr(field, "analyzer", None)
-    if analyzer is None or type(field.format) is not Positions:
+    if analyzer is None or type(field.format) not in (Positions, Frequency):
         return None
     held = _CHAINS.get(id(analyzer))
     if held is None or held[0] is not analyzer:
@@ -111,8 +112,11 @@ def index_field(field: Any, value: Any) -> Items:
     chain = chain_for(field) if isinstance(value, str) else None
     if chain is None:
         return list(field.index(value))
-    boost, encode = field.format.field_boost, field.format.encode
-    single = _SINGLE
+    boost = field.format.field_boost
+    if type(field.format) is Frequency:
+        return [(term.encode("utf-8"), len(poses), len(poses) * boost, pack_uint(len(poses)))
+                for term, poses in chain.positions(value).items()]
+    encode, single = field.format.encode, _SINGLE
     return [(term.encode("utf-8"), len(poses), len(poses) * boost,
              (single.get(poses[0]) or _single(poses[0], encode)) if len(poses) == 1 else encode(poses))
             for term, poses in chain.positions(value).items()]
