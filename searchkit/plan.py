@@ -41,7 +41,7 @@ class Concept:
 @dataclass
 class Plan:
     """``query`` says what matches; ``concepts`` how matches rank; ``ranked_words`` when matching is just
-    "any of the words" (no operators, fields or phrases), which ranking can compute on its own."""
+    "any of the words or phrases" (no operators or fields), which ranking can compute on its own."""
 
     query: Any
     concepts: list[Concept] = field(default_factory=list)
@@ -57,7 +57,7 @@ class Compiler:
 
     def plan(self, tree: Group) -> Plan:
         query = self.node(tree, SHOULD, TEXT_FIELDS)
-        ranked = all(o == SHOULD and isinstance(n, (Words, Alias, Pattern)) for o, n in tree.clauses)
+        ranked = all(o == SHOULD and isinstance(n, (Words, Alias, Pattern, Phrase)) for o, n in tree.clauses)
         return Plan(query, list(self.concepts.values()), ranked, self.has_kind)
 
     def concept(self, label: str, alts: Iterable[Alt]) -> None:

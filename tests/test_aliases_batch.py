@@ -119,6 +119,8 @@ def test_batch_exit_codes(run, docs, tmp_path):
     (["--batch", "missing.tsv"], "searchkit: missing.tsv: no such file"),
     ([], "searchkit: give a QUERY or --batch FILE"),
     (["rice", "--batch", "q.tsv"], "searchkit: give a QUERY or --batch FILE"),
+    (["--batch", "q.tsv", "--page", "2"], "searchkit: --page does not apply to --batch"),
+    (["--batch", "q.tsv", "--format", "csv"], "searchkit: --batch prints --format jsonl or trec"),
 ])
 def test_batch_usage_errors(run, docs, args, message):
     result = run("search", *args)

@@ -231,3 +231,16 @@ def test_fast_terms_are_the_analyzers_on_every_seed_passage(run, seeds_index):
     for line in run("export", index=seeds_index).stdout.splitlines():
         text = json.loads(line)["text"]
         assert terms(text) == [t.text for t in ANALYZER(text)]
+
+
+def test_feedback_reranks_plain_queries_of_several_words_only(run, seeds_index):
+    def explained(*args: str) -> list[str]:
+        return run("search", *args, "--explain", "-n", "1", index=seeds_index).stdout.splitlines()
+
+    long = explained('ASEAN China "fast lanes" cooperation')
+    assert long[1].startswith("feedback terms: ")
+    assert any(" + feedback " in line for line in long)
+    assert not explained("ASEAN AND China AND cooperation")[1].startswith("feedback")
+    assert not explained("fast lanes")[1].startswith("feedback")
+    row = json.loads(run("search", "fast lanes", "--explain", "--json", "-n", "1", index=seeds_index).stdout)
+    assert set(row["explain"]) == {"fast", "lanes", "proximity"}
