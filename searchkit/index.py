@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -35,7 +35,9 @@ from .manifest import (
     Manifest, load_manifest, manifest_generations, manifest_path, read_sources_leniently,
     save_manifest, write_atomic,
 )
-from .segment import Passage
+
+if TYPE_CHECKING:  # segmentation is indexing's business: a search does not import it
+    from .segment import Passage
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
