@@ -28,7 +28,7 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                      help="text (default), json (one object a line; jsonl is the same), csv (a header row), "
-                          "html (a fragment, matches in <mark>)."),
+                          "html (a fragment, matches in <mark>); with --batch, jsonl or trec (TREC run lines)."),
         click.option("--json", "as_json", is_flag=True, help="Short for --format json."),
         color_option,
         click.option("--fragments", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
@@ -97,7 +97,12 @@ def emit_search(result: Any, fmt: str, view: Any) -> None:
 def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, by_doc: bool, sort: str,
                all_kinds: bool, explain: bool, batch_file: Optional[str], fmt: Optional[str], as_json: bool,
                color: str, fragments: int, width: Optional[int], full: bool, index_dir: Optional[str]) -> None:
-    """Search passages; exit 0 when something is found, 1 when nothing is."""
+    """Search passages; exit 0 when something is found, 1 when nothing is.
+
+    QUERY: plain words (ranked), "a phrase", "near words"~5, AND OR NOT (upper case), -word, +word,
+    wild*, fuzzy~, and fields title: source: speaker: country: kind: year: date:[2020-01 TO 2020-06].
+    A query beginning with - goes after --: searchkit search -n 5 -- -word.
+    """
     from .index import Store
     from .search import Options, Searcher
 
