@@ -13,19 +13,17 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, Optional
 
 from .analysis import terms
 from .phrases import phrase_counts, term_values
 from .plan import TEXT_FIELDS, Alt, Concept, alt_query
 from .postings import Postings
-from .units import K1, Raw, make_units
+from .units import K1, Raw, best_first, make_units
 
 PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
 FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 10, 20, 0.5, 1000
@@ -60,26 +58,6 @@ class Ranking:
 
     def top(self, n: int) -> list[int]:
         return best_first(self.scores, n)
-
-
-def best_first(scores: Scores, n: Optional[int] = None) -> list[int]:
-    """The ``n`` best units (all by default), best first, ties by number: exactly
-    ``sorted(scores, key=lambda d: (-scores[d], d))[:n]``, with the sorting done in C (no key function),
-    and for a few out of many, only the scores at or above the n-th best are sorted.
-
-    >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0})
-    [2, 1, 5, 9]
-    >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0}, 2)
-    [2, 1]
-    """
-    items: Any = scores.items()
-    if n is not None and n < len(scores) // 4:
-        if n <= 0:
-            return []
-        floor = heapq.nlargest(n, scores.values())[-1]
-        items = [(d, s) for d, s in items if s >= floor]
-    ordered = sorted(sorted(items), key=itemgetter(1), reverse=True)  # stable: ties keep number order
-    return [d for d, _ in ordered[:n]]
 
 
 def idf(post: Any, df: int) -> float:

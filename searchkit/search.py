@@ -18,7 +18,8 @@ from .index import Store
 from .offsets import OffsetMap
 from .plan import Plan, compile_plan
 from .postings import Postings
-from .scoring import Ranking, best_first, passage_scores, rank
+from .scoring import Ranking, passage_scores, rank
+from .units import best_first
 from .snippet import stored_sentences
 from .suggest import suggestion
 

@@ -7,7 +7,9 @@ frequencies per passage and lets the unit turn them into BM25F's weighted, lengt
 
 from __future__ import annotations
 
-from typing import Any
+import heapq
+from operator import itemgetter
+from typing import Any, Optional
 
 from .postings import Postings, length_of_code
 
@@ -16,7 +18,8 @@ FIELD_WEIGHTS = {"text": 1.0, "title": 2.0, "caps": 1.0, "source": 1.0, "speaker
 NORM_FIELD = {"caps": "text"}  # acronyms are normalised by the passage's length, not by how many it has
 SHARED_FIELDS = ("title",)  # the same on every passage of a document
 
-Raw = dict[str, dict[int, float]]  # field -> passage docnum -> term (or phrase) frequency
+Raw = dict[str, dict[int, float]]
+Scores = dict[int, float]  # field -> passage docnum -> term (or phrase) frequency
 
 
 class Passages:
@@ -131,3 +134,22 @@ def document_map(post: Postings) -> tuple[list[int], list[list[int]], list[str]]
 def make_units(post: Postings, by_doc: bool) -> Any:
     return Documents(post) if by_doc else Passages(post)
 
+
+def best_first(scores: Scores, n: Optional[int] = None) -> list[int]:
+    """The ``n`` best units (all by default), best first, ties by number: exactly
+    ``sorted(scores, key=lambda d: (-scores[d], d))[:n]``, with the sorting done in C (no key function),
+    and for a few out of many, only the scores at or above the n-th best are sorted.
+
+    >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0})
+    [2, 1, 5, 9]
+    >>> best_first({5: 1.0, 2: 3.0, 9: 1.0, 1: 1.0}, 2)
+    [2, 1]
+    """
+    items: Any = scores.items()
+    if n is not None and n < len(scores) // 4:
+        if n <= 0:
+            return []
+        floor = heapq.nlargest(n, scores.values())[-1]
+        items = [(d, s) for d, s in items if s >= floor]
+    ordered = sorted(sorted(items), key=itemgetter(1), reverse=True)  # stable: ties keep number order
+    return [d for d, _ in ordered[:n]]
