@@ -166,6 +166,13 @@ class Searcher:
         self.excluded = excluded
         return ranking
 
+    def kind(self, name: str) -> frozenset[int]:
+        """The passages of one kind (found once per searcher)."""
+        key = f"kind:{name}"
+        if key not in self.post.cache:
+            self.post.cache[key] = frozenset(self.searcher.docs_for_query(wq.Term("kind", name)))
+        return self.post.cache[key]
+
     def hidden_kinds(self) -> frozenset[int]:
         """Passages of kinds not shown by default (captions, boilerplate, teasers); found once per searcher."""
         if self._hidden is None:
@@ -190,16 +197,18 @@ class Searcher:
         return dated + sorted((u for u in scores if not date[u]), key=lambda u: (-scores[u], u))
 
     def representatives(self, plan: Plan, ranking: Ranking, docs: list[int]) -> list[tuple[int, int]]:
-        """For each document, the passage that best matches (one matching by its own text if any), and
-        how many other passages of it match in their own text."""
+        """For each document, the passage that best matches (one matching by its own text if any, and a
+        body passage rather than the headline, which the hit shows anyway), and how many other passages
+        of it match in their own text."""
         units, evidence = ranking.units, ranking.evidence or set()
         members = {u: [d for d in units.passages([u]) if d not in self.excluded] or units.passages([u])
                    for u in docs}
         own = {u: [d for d in members[u] if d in evidence] for u in docs}
         scores = passage_scores(self.post, plan.concepts, sorted(d for u in docs for d in own[u]))
+        headlines = self.kind("title")
         picks = []
         for u in docs:
-            pool = own[u] or members[u]
+            pool = [d for d in own[u] if d not in headlines] or own[u] or members[u]
             best = max(pool, key=lambda d: (scores.get(d, 0.0), -d))
             picks.append((best, len(own[u]) - (best in evidence)))
         return picks
