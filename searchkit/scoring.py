@@ -43,6 +43,7 @@ class Ranking:
     evidence: Optional[set[int]] = None  # passages matching in their own text (not only by the title)
     units: Any = None  # what the scores are keyed by: passages, or documents (units.py)
     dfs: list[int] = field(default_factory=list)  # per concept, how many units it occurs in
+    raw: dict[Alt, tuple[Raw, int]] = field(default_factory=dict)  # each alternative's frequencies, df
 
     def add(self, label: str, scores: Scores, factor: float = 1.0) -> None:
         part = self.parts.setdefault(label, {})
@@ -90,7 +91,7 @@ def raw_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None
             freqs: dict[int, float] = {}
             for ids, tfs in post.blocks(f, alt.terms[0], wanted):
                 freqs.update(zip(ids, tfs))
-            df = max(df, post.doc_frequency(f, alt.terms[0]))
+            df = max(df, len(freqs) if wanted is None else post.doc_frequency(f, alt.terms[0]))
         else:
             freqs = phrase_frequencies(post, Alt((f,), alt.terms, alt.near), wanted)
             df = max(df, len(freqs))
@@ -125,12 +126,16 @@ def phrase_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = N
 
 
 def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optional[set[int]] = None,
-                   excluded: frozenset[int] = frozenset()) -> tuple[Scores, int]:
-    """A concept's BM25F score per unit (the best of its alternatives), and its unit frequency."""
+                   excluded: frozenset[int] = frozenset(), seen: Optional[dict[Alt, tuple[Raw, int]]] = None
+                   ) -> tuple[Scores, int]:
+    """A concept's BM25F score per unit (the best of its alternatives), and its unit frequency; each
+    alternative's raw frequencies are kept in ``seen``."""
     best: Scores = {}
     most = 0
     for alt in concept.alts:
         raw, df = raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+        if seen is not None:
+            seen[alt] = (raw, df)
         if not raw:
             continue
         freqs = units.combine(raw)
@@ -151,7 +156,7 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     evidence: set[int] = set()
     ranking = Ranking(units=units)
     for concept in concepts:
-        scores, df = concept_scores(post, units, concept, evidence, excluded)
+        scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
         ranking.add(concept.label, scores, concept.weight)
         ranking.dfs.append(df)
     ranking.evidence = evidence
@@ -167,14 +172,21 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     return ranking
 
 
-def passage_scores(post: Postings, concepts: list[Concept], passages: list[int]) -> Scores:
-    """Plain BM25F scores of a few passages (sorted docnums): which passage best stands for a document."""
+def passage_scores(post: Postings, concepts: list[Concept], passages: list[int],
+                   seen: Optional[dict[Alt, tuple[Raw, int]]] = None) -> Scores:
+    """Plain BM25F scores of a few passages (sorted docnums): which passage best stands for a document.
+    Frequencies already read for the ranking (``seen``) are not read again."""
     units = make_units(post, False)
     total: Scores = {}
+    keep = set(passages)
     for concept in concepts:
         best: Scores = {}
         for alt in concept.alts:
-            raw, df = raw_frequencies(post, alt, passages)
+            if seen is not None and alt in seen:
+                raw = {f: {d: n for d, n in freqs.items() if d in keep} for f, freqs in seen[alt][0].items()}
+                df = seen[alt][1]
+            else:
+                raw, df = raw_frequencies(post, alt, passages)
             for d, s in saturate(units.combine(raw), idf(post, df)).items():
                 best[d] = max(best.get(d, 0.0), s)
         for d, s in best.items():

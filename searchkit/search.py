@@ -204,7 +204,7 @@ class Searcher:
         members = {u: [d for d in units.passages([u]) if d not in self.excluded] or units.passages([u])
                    for u in docs}
         own = {u: [d for d in members[u] if d in evidence] for u in docs}
-        scores = passage_scores(self.post, plan.concepts, sorted(d for u in docs for d in own[u]))
+        scores = passage_scores(self.post, plan.concepts, sorted(d for u in docs for d in own[u]), ranking.raw)
         headlines = self.kind("title")
         picks = []
         for u in docs:
