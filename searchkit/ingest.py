@@ -263,9 +263,11 @@ def record_document(path: Path, where: str, number: int, line: str, encoding: st
         return Skipped(where, 'needs a JSON object with "id" and "text"; fix or remove that line')
     if not isinstance(record["id"], (str, int)) or not str(record["id"]).strip():
         return Skipped(where, 'has an empty or non-scalar "id"; give each line a unique string id')
-    if not record["text"].strip():
+    title = record.get("title") if isinstance(record.get("title"), str) else ""
+    if not record["text"].strip() and not title.strip():
         return Skipped(where, "has an empty text", empty=True)
     meta = {k: valid_text(str(record[k])) for k in META_FIELDS if record.get(k) not in (None, "")}
-    text = valid_text(record["text"].lstrip("\ufeff"))
+    # A record with only a title (a catalogue entry, a paper without abstract) is its title.
+    text = valid_text((record["text"] if record["text"].strip() else title).lstrip("\ufeff"))
     doc_id = valid_text(str(record["id"]))
     return Document(doc_id, safe_name(str(path)), text, meta, line=number, encoding=encoding)

@@ -135,3 +135,15 @@ def test_alias_table_unit():
     table = AliasTable.from_lines(["AB\tB C", "B C\tD", "# comment", "lonely"])
     assert describe(apply(parse("b c"), table)) == '{=AB|"b c"|d}'
     assert len([g for g in table.groups if g]) == 1
+
+
+def test_a_jsonl_record_with_only_a_title_is_searchable(run, tmp_path):
+    root = tmp_path / "titles"
+    root.mkdir()
+    lines = [{"id": "1", "title": "Time sharing systems for small computers", "text": ""},
+             {"id": "2", "title": "", "text": "  "}]
+    (root / "cat.jsonl").write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    result = run("index", str(root))
+    assert result.exit_code == 0 and "2: has an empty text" in result.stderr
+    rows = hits(run("search", "time sharing", "--json", "--by-doc"))
+    assert [(r["doc_id"], r["text"]) for r in rows] == [("1", "Time sharing systems for small computers")]
