@@ -17,7 +17,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs more to import than the rest of a served search: annotations only
     from typing import Any, Optional
 
-SERVED = frozenset({"search"})  # read-only commands whose output depends on nothing but argv, env and cwd
+# Read-only commands whose output depends on nothing but argv, the environment, cwd and the files named.
+SERVED = frozenset({"search", "show", "cite"})
+# Arguments naming this process's own streams or descriptors ("-", /dev/stdin, <(...)): only it can read them.
+OWN_FILES = ("/dev/std", "/dev/fd/", "/proc/self/")
 SOCKET_NAME = "searchkit.sock"
 PROTOCOL = 1
 MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
@@ -48,6 +51,8 @@ def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
     'c'
     >>> served_index(["index", "seeds"], {}) is None
     True
+    >>> served_index(["search", "--batch", "/dev/fd/63"], {}) is None   # bash's <(...): only we can read it
+    True
     """
     index, command, i = None, None, 0
     while i < len(argv):
@@ -64,7 +69,7 @@ def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
                 return None  # --help, --version or an unknown group option: not for the server
             command = arg
         i += 1
-    if command not in SERVED or "-" in argv:  # "-" would read this process's stdin
+    if command not in SERVED or any(a == "-" or a.startswith(OWN_FILES) for a in argv):
         return None
     return index or env.get("SEARCHKIT_INDEX") or "index"
 

@@ -156,3 +156,17 @@ def test_the_client_reports_the_terminal_size_shutil_would(env, monkeypatch):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert terminal_size() == tuple(shutil.get_terminal_size())
+
+
+def test_show_and_cite_are_served_with_the_in_process_output(server, seeds_index, run):
+    for args in (["show", "000_12979fbd4c949159.txt#7", "--json"],
+                 ["cite", "leaders conducted frequent cloud diplomacy", "--json"]):
+        out, status = probe("--index", str(seeds_index), *args)
+        local = run(*args, index=seeds_index)
+        assert status == f"{local.exit_code} False False", args  # answered by the server
+        assert out == local.stdout, args
+
+
+def test_arguments_only_this_process_can_read_are_not_forwarded(server, seeds_index):
+    for args in (["cite", "-"], ["search", "--batch", "/dev/stdin"], ["search", "--batch", "/dev/fd/0"]):
+        assert forward(["--index", str(seeds_index), *args]) is None
