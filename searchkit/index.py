@@ -31,6 +31,7 @@ from .commits import (  # noqa: F401 (Batch, Writer and toc_generations are used
 from .errors import IndexIncompatible, IndexMissing
 from .lean import index_field
 from .lock import WriteLock
+from .storage import IndexStorage
 from .manifest import (
     Manifest, load_manifest, manifest_generations, manifest_path, read_sources_leniently,
     save_manifest, write_atomic,
@@ -296,11 +297,8 @@ def disk_stamp(directory: Path) -> Optional[tuple[Any, ...]]:
 
 
 def file_storage(directory: Path) -> FileStorage:
-    """The index folder as Whoosh storage, read through the file instead of a memory map: Whoosh copies
-    each part of a mapped compound segment into a BytesIO when it opens it, so a search over the UN
-    corpus at 100,000 passages grew to 390 MB and spent 0.25 s copying before its first answer (without:
-    77 MB, 0.05 s; a query costs a few more system calls)."""
-    return FileStorage(str(directory), supports_mmap=False)
+    """The index folder as Whoosh storage, read through the file, not a memory map (see storage.py)."""
+    return IndexStorage(str(directory))
 
 
 def open_generation(directory: Path, gen: int) -> tuple[Manifest, TOC]:
