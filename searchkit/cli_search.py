@@ -109,6 +109,8 @@ def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, 
     if (query is None) == (batch_file is None):
         raise CliError("give a QUERY or --batch FILE (see searchkit search --help)")
     fmt = batch_format(ctx, fmt, as_json) if batch_file is not None else output_format(ctx, fmt, as_json)
+    if explain and fmt in ("csv", "html", "trec"):
+        raise CliError(f"--explain prints with --format text or json, not {fmt}; drop one of them")
     options = Options(limit=limit, page=page, by_doc=by_doc, sort=sort, all_kinds=all_kinds, explain=explain,
                       highlight=fmt != "trec")
     searcher = Searcher.of(Store.open_cached(index_path(ctx, index_dir)))

@@ -121,6 +121,7 @@ def test_batch_exit_codes(run, docs, tmp_path):
     (["rice", "--batch", "q.tsv"], "searchkit: give a QUERY or --batch FILE"),
     (["--batch", "q.tsv", "--page", "2"], "searchkit: --page does not apply to --batch"),
     (["--batch", "q.tsv", "--format", "csv"], "searchkit: --batch prints --format jsonl or trec"),
+    (["rice", "--explain", "--format", "csv"], "searchkit: --explain prints with --format text or json"),
 ])
 def test_batch_usage_errors(run, docs, args, message):
     result = run("search", *args)
