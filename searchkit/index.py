@@ -33,7 +33,7 @@ from .lean import index_field
 from .lock import WriteLock
 from .storage import IndexStorage
 from .manifest import (
-    Manifest, load_manifest, manifest_generations, manifest_path, read_sources_leniently,
+    Manifest, load_manifest, manifest_generations, manifest_path, peek_versions, read_sources_leniently,
     save_manifest, write_atomic,
 )
 
@@ -131,28 +131,44 @@ class Store:
     ``notes`` collects what a user should hear about opening it (e.g. a fallback to an older commit).
     """
 
-    def __init__(self, directory: Path, ix: PinnedIndex, manifest: Manifest, lock: Optional[WriteLock] = None,
-                 notes: Optional[list[str]] = None) -> None:
-        self.directory, self.ix, self.manifest, self.lock = directory, ix, manifest, lock
+    def __init__(self, directory: Path, ix: PinnedIndex, manifest: Optional[Manifest],
+                 lock: Optional[WriteLock] = None, notes: Optional[list[str]] = None) -> None:
+        self.directory, self.ix, self._manifest, self.lock = directory, ix, manifest, lock
         self.notes = notes or []
         self.kept: Optional[dict[str, Any]] = None  # in a resident process: what commands keep open with it
+
+    @property
+    def manifest(self) -> Manifest:
+        """The generation's manifest; a store opened for searching reads it on first use only."""
+        if self._manifest is None:
+            try:
+                self._manifest = load_manifest(self.directory, self.generation)
+            except (OSError, ValueError) as exc:
+                raise IndexIncompatible(
+                    f"the manifest of {self.directory} is unreadable ({describe(exc)}); {REBUILD}") from None
+        return self._manifest
+
+    @manifest.setter
+    def manifest(self, manifest: Manifest) -> None:
+        self._manifest = manifest
 
     @property
     def generation(self) -> int:
         return self.ix.latest_generation()
 
     @classmethod
-    def open(cls, directory: Path) -> "Store":
-        """The newest readable commit (read only; never waits for a running index run)."""
+    def open(cls, directory: Path, lazy: bool = False) -> "Store":
+        """The newest readable commit (read only; never waits for a running index run). ``lazy`` leaves
+        the manifest unread until it is asked for (a search never asks)."""
         directory = Path(directory)
         if not is_index(directory) or not toc_generations(directory):
             raise IndexMissing(f"no index at {directory}; build one with: searchkit index PATH")
         for attempt in range(3):
             try:
-                return cls._open_newest(directory)
+                return cls._open_newest(directory, lazy=lazy)
             except _Raced:  # a writer cleaned up between our listing and our reading: look again
                 time.sleep(0.05 * (attempt + 1))
-        return cls._open_newest(directory, last_try=True)
+        return cls._open_newest(directory, last_try=True, lazy=lazy)
 
     @classmethod
     def open_cached(cls, directory: Path) -> "Store":
@@ -163,13 +179,13 @@ class Store:
         Any commit or rebuild changes the stamp; the next call reopens and closes the old store's searcher.
         """
         if not RESIDENT:
-            return cls.open(directory)
+            return cls.open(directory, lazy=True)
         key = os.path.abspath(directory)
         stamp = disk_stamp(directory)  # taken first: a commit racing the open only causes one more reopen
         held = _OPENED.get(key)
         if held is not None and stamp is not None and held[0] == stamp:
             return held[1]
-        store = cls.open(directory)
+        store = cls.open(directory, lazy=True)
         store.kept = {}
         if held is not None:
             held[1].release()
@@ -183,13 +199,13 @@ class Store:
         self.kept = {} if self.kept is not None else None
 
     @classmethod
-    def _open_newest(cls, directory: Path, last_try: bool = False) -> "Store":
+    def _open_newest(cls, directory: Path, last_try: bool = False, lazy: bool = False) -> "Store":
         if not manifest_generations(directory):
             raise IndexIncompatible(f"{directory} was written by an older searchkit; {REBUILD}")
         problems: list[BaseException] = []
         for gen in toc_generations(directory):
             try:
-                manifest, toc = open_generation(directory, gen)
+                manifest, toc = open_generation(directory, gen, lazy)
             except IndexIncompatible:
                 raise
             except Exception as exc:  # any damage: a torn TOC, a missing manifest, a truncated segment
@@ -301,13 +317,19 @@ def file_storage(directory: Path) -> FileStorage:
     return IndexStorage(str(directory))
 
 
-def open_generation(directory: Path, gen: int) -> tuple[Manifest, TOC]:
-    """Manifest and TOC of one commit, after checking versions and that its segments open."""
+def open_generation(directory: Path, gen: int, lazy: bool = False) -> tuple[Optional[Manifest], TOC]:
+    """Manifest (None when ``lazy``: only its versions are read) and TOC of one commit, after checking
+    versions and that its segments open."""
+    manifest = None
     try:
-        manifest = load_manifest(directory, gen)
+        if lazy:
+            versions = peek_versions(directory, gen)
+        else:
+            manifest = load_manifest(directory, gen)
+            versions = (manifest.format, manifest.analyzer)
     except ValueError as exc:
         raise ValueError(f"manifest unreadable: {exc}") from None
-    if manifest.format != FORMAT_VERSION or manifest.analyzer != ANALYZER_VERSION:
+    if versions != (FORMAT_VERSION, ANALYZER_VERSION):
         raise IndexIncompatible(f"{directory} was written by another searchkit version; {REBUILD}")
     storage = file_storage(directory)
     toc = read_toc(storage, gen)

@@ -100,6 +100,26 @@ def load_manifest(directory: Path, generation: int) -> Manifest:
     return Manifest.from_json(manifest_path(directory, generation).read_text(encoding="utf-8"))
 
 
+# ``to_json`` writes the versions first; a search reads only them (the whole manifest of the UN corpus,
+# 11,000 document records, took 0.3 s of a 0.85 s cold search to parse).
+_VERSIONS = re.compile(rb'^\{"format":(\d+),"analyzer":(\d+),')
+
+
+def peek_versions(directory: Path, generation: int) -> tuple[int, int]:
+    """(format, analyzer) of one generation's manifest, from its first bytes (and a look at its last, so a
+    torn file still counts as unreadable); an unusual file is parsed whole. OSError or ValueError as
+    ``load_manifest``."""
+    with open(manifest_path(directory, generation), "rb") as stream:
+        head = stream.read(128)
+        stream.seek(-1, os.SEEK_END)
+        whole = stream.read(1) == b"}"
+    found = _VERSIONS.match(head)
+    if found and whole:
+        return int(found.group(1)), int(found.group(2))
+    manifest = load_manifest(directory, generation)
+    return manifest.format, manifest.analyzer
+
+
 def save_manifest(directory: Path, generation: int, manifest: Manifest) -> None:
     write_atomic(manifest_path(directory, generation), manifest.to_json())
 

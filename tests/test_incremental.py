@@ -312,3 +312,25 @@ def test_a_missing_segment_file_falls_back_too(run, corpus, tmp_path):
     assert stats.stderr.endswith(f"; using commit {store.generation - 1}\n")
     assert counts(run("index", "--json")) == (1, 0, 0, 4, 0)
     assert run("verify").exit_code == 0
+
+
+def test_a_search_reads_only_the_manifests_versions(run, corpus, tmp_path, monkeypatch):
+    run("index", str(corpus))
+
+    def parse_whole(*args):
+        raise AssertionError("a search parsed the whole manifest")
+
+    monkeypatch.setattr("searchkit.index.load_manifest", parse_whole)
+    assert passage_ids(run, "Mekong") == ["lanes.txt#3"]
+
+
+def test_a_torn_newest_manifest_falls_back_for_searches_too(run, corpus, tmp_path):
+    run("index", str(corpus))
+    (corpus / "new.txt").write_text("Fisheries agreement.\n", encoding="utf-8")
+    run("index")
+    ix = tmp_path / "ix"
+    path = manifest_path(ix, toc_generations(ix)[0])
+    data = path.read_bytes()
+    path.write_bytes(data[: data.index(b'"docs"')])  # its versions intact, its end gone
+    assert passage_ids(run, "Mekong") == ["lanes.txt#3"]
+    assert passage_ids(run, "fisheries") == []  # the commit before, whose manifest is whole
