@@ -116,7 +116,9 @@ def build_searchkit(cli: list[str], docs: Path, index: Path, jobs: Optional[int]
     if again.code != 0:
         raise SystemExit(f"searchkit re-index failed ({again.code}): {again.err.strip()[-2000:]}")
     size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
-    return {"seconds": first.seconds, "cpu": first.cpu, "rss_kib": first.rss_kib, "passages": report["passages"],
+    segments = len(list(index.glob("*.seg")))
+    return {"segments": segments, "seconds": first.seconds, "cpu": first.cpu, "rss_kib": first.rss_kib,
+            "passages": report["passages"],
             "bytes": size, "reindex_seconds": again.seconds, "reindex": json.loads(again.out.strip().splitlines()[-1])}
 
 
@@ -265,6 +267,7 @@ def report(m: dict[str, Any]) -> list[str]:
               row("passages per CPU s", n / sk["cpu"]),
               row("peak RSS indexing MiB", sk["rss_kib"] / 1024, fts and fts["rss_kib"] / 1024),
               row("index MiB", sk["bytes"] / 2**20, fts and fts["bytes"] / 2**20),
+              row("index segments", sk.get("segments")),
               row("re-index unchanged s", sk["reindex_seconds"], None,
                   f"{100 * sk['reindex_seconds'] / sk['seconds']:.1f}%")]
     for kind in CLASSES:
@@ -337,6 +340,12 @@ def samples(m: dict[str, Any]) -> list[str]:
     return lines
 
 
+def revision() -> str:
+    """The checkout's commit (and whether it has uncommitted changes), so that figures name their code."""
+    done = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else "(not a git checkout)"
+
+
 def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,3000", help="comma-separated document counts, 'all' for every one")
@@ -367,7 +376,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     args.cache.mkdir(parents=True, exist_ok=True)
     files = unpack(args.archive, args.cache)
     print(f"$ python bench/scale.py {shlex.join(sys.argv[1:] if argv is None else argv)}")
-    print(f"{len(files):,} speeches; {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {load()}")
+    print(f"{len(files):,} speeches; {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {load()}; "
+          f"searchkit {revision()}")
     figures = []
     for size in args.sizes.split(","):
         count = None if size == "all" else int(size)
