@@ -17,6 +17,8 @@ from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .w3blocks import ids_and_weights
+
 Block = tuple[Sequence[int], Sequence[float]]
 _LENGTH_OF_BYTE = [float(byte_to_length(i)) for i in range(256)]
 
@@ -96,10 +98,9 @@ def _w3_blocks(m: W3LeafMatcher, base: int, wanted: Optional[list[int]]) -> Iter
                 previous_max = block_max
                 m._next_block()
                 continue
-        read_ids(m)
-        m._read_weights()
-        ids = [base + d for d in m._ids] if base else m._ids
-        yield _only(ids, m._weights, wanted) if wanted is not None else (ids, m._weights)
+        ids, weights = ids_and_weights(m)
+        ids = [base + d for d in ids] if base else ids
+        yield _only(ids, weights, wanted) if wanted is not None else (ids, weights)
         previous_max = block_max
         m._next_block()
 
