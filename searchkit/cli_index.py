@@ -25,7 +25,7 @@ from .cli_common import (
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--prune/--no-prune", default=True, show_default=True,
               help="Drop documents whose files are gone (only under the paths scanned).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, show_default="the number of CPUs",
               help="Processes that read, segment and analyse documents.")
 @click.option("--rebuild", is_flag=True,
               help="Start the index afresh from the PATHs given, else from the recorded sources.")
@@ -34,11 +34,13 @@ from .cli_common import (
 @index_option
 @click.pass_context
 @handle_errors
-def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, jobs: int, rebuild: bool, watch: bool,
-              as_json: bool, index_dir: Optional[str]) -> None:
+def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, jobs: Optional[int], rebuild: bool,
+              watch: bool, as_json: bool, index_dir: Optional[str]) -> None:
     """Index .txt and .jsonl files or folders (default: the recorded sources, or the seeds)."""
     from .indexer import check_paths
+    from .workers import default_jobs
 
+    jobs = jobs or default_jobs()
     directory = index_path(ctx, index_dir)
     if rebuild and given(ctx, "prune"):
         raise CliError("--rebuild starts a fresh index, which has nothing to prune; drop --prune/--no-prune")

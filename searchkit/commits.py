@@ -14,23 +14,25 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
+from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 from whoosh.writing import SegmentWriter
 
 from .errors import IndexMissing, IndexWriteError
 from .manifest import TEMP_PREFIX, Manifest, fsync_dir, save_manifest
-from .pool import TermPool, flush_grouped
+from .pool import TermPool, add_document, flush_grouped
 
 if TYPE_CHECKING:
-    from .index import Analyzed, Store
+    from .index import Store
+    from .prepare import Prepared
 
 INDEX_NAME = "searchkit"
 TOC_PATTERN = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\.")
 SEGMENT_PATTERN = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
 MANIFEST_NAME = re.compile(r"^searchkit\.(\d+)\.json$")
-LIMIT_MB = 128  # Whoosh's posting pool spills to disk beyond this
+LIMIT_MB = 512  # the posting pool spills to disk beyond this (index runs commit well before: indexer.py)
 
 
 class PinnedIndex(FileIndex):
@@ -67,7 +69,7 @@ class PinnedIndex(FileIndex):
 
 
 class Writer(SegmentWriter):
-    """Adds pre-analyzed passages; commits with synced files and keeps the previous generation."""
+    """Adds prepared documents; commits with synced files and keeps the previous generation."""
 
     def __init__(self, ix: PinnedIndex) -> None:
         super().__init__(ix, _lk=False, limitmb=LIMIT_MB)  # the Store holds the lock for the whole run
@@ -75,24 +77,25 @@ class Writer(SegmentWriter):
         self.previous = {s.segment_id() for s in self.segments}
         self.committed: Optional[TOC] = None
 
-    def add_analyzed(self, doc: "Analyzed") -> None:
-        """``add_document`` for a passage analyzed elsewhere (same postings, stored values and lengths)."""
+    def add_prepared(self, doc: "Prepared") -> None:
+        """A document's passages prepared by ``prepare.prepare``, numbered from the next free number:
+        what ``add_document`` would do for each, field by field in the same (sorted) order."""
         self._check_state()
-        docnum, pdw, add_post = self.docnum, self.perdocwriter, self.pool.add
-        lengths = {}
-        for name, items, length in doc.postings:
-            lengths[name] = length
-            for tbytes, _, weight, vbytes in items:
-                add_post((name, tbytes, docnum, weight, vbytes))
-        pdw.start_doc(docnum)
-        for name, value in doc.stored.items():
-            fieldtype = self.schema[name]
-            pdw.add_field(name, fieldtype, value, lengths.get(name, 0))
-            if name in doc.columns:
-                pdw.add_column_value(name, fieldtype.column_type, doc.columns[name])
-        pdw.finish_doc()
+        base, pdw, schema = self.docnum, self.perdocwriter, self.schema
+        stored = pdw._get_column("_stored")._child  # takes the bytes as prepared (already compressed)
+        for n in range(doc.count):
+            pdw.start_doc(base + n)
+            for name, lengths, values in doc.fields:
+                if lengths is not None and lengths[n]:
+                    pdw.add_field(name, schema[name], None, lengths[n])
+                if values is not None and values[n] is not None:
+                    pdw.add_column_value(name, schema[name].column_type, values[n])
+            pdw.finish_doc()
+            if doc.stored[n]:
+                VarBytesColumn.Writer.add(stored, base + n, doc.stored[n])
+        add_document(self.pool, base, doc.postings)
         self._added = True
-        self.docnum += 1
+        self.docnum += doc.count
 
     def _flush_segment(self) -> None:
         if not flush_grouped(self):
@@ -156,10 +159,14 @@ class Batch:
     def remove(self, doc_id: str) -> None:
         self.writer.delete_by_term("doc_id", doc_id)
 
-    def add(self, passages: list["Analyzed"]) -> None:
-        for passage in passages:
-            self.writer.add_analyzed(passage)
+    def add(self, doc: "Prepared") -> None:
+        self.writer.add_prepared(doc)
         self.documents += 1
+
+    def memory(self) -> int:
+        """What the batch's postings hold in memory, roughly, in bytes."""
+        pool = self.writer.pool
+        return pool.memory() if hasattr(pool, "memory") else pool.currentsize  # Whoosh's own pool: its estimate
 
     def commit(self, manifest: Manifest, merge: bool = True) -> None:
         """Save ``manifest`` as the next generation's, then commit; the store moves to that generation."""

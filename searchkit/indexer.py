@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Optional, Union
 from .index import Batch, Store
 from .ingest import Skipped, safe_name, shown
 from .manifest import DocRecord, Manifest
+from .prepare import Prepared
 from .scan import Scope, check_paths, in_scopes, list_files, new_file_record, plan, stat_record, text_doc_id
 from .scan import unchanged as looks_unchanged
 from .sentences import ensure_params
@@ -29,13 +30,25 @@ POOL_MIN_FILES = 20
 Progress = Callable[[int, int], None]
 
 
-def batch_limits() -> tuple[int, int]:
-    """Documents and text bytes per commit: ``$SEARCHKIT_BATCH_DOCS`` (default 500), 16 MB."""
+BATCH_MB = 160  # postings held before a commit: ~80,000 UN passages, ~250 MB of writing process in all
+
+
+def batch_limits() -> tuple[Optional[int], int]:
+    """Documents per commit (``$SEARCHKIT_BATCH_DOCS``, no limit unless set) and the memory the batch's
+    postings may take before it commits, in bytes (``$SEARCHKIT_BATCH_MB``, default ``BATCH_MB``).
+
+    Each commit is a segment, and a search visits every segment: few big ones search faster than many
+    small ones, and write faster too (a term's postings are written once per segment). The bound is
+    memory, not documents, so that a run's peak stays the same whatever the documents' sizes.
+    """
+    return _env_int("SEARCHKIT_BATCH_DOCS", None), (_env_int("SEARCHKIT_BATCH_MB", None) or BATCH_MB) * 2**20
+
+
+def _env_int(name: str, default: Optional[int]) -> Optional[int]:
     try:
-        docs = max(1, int(os.environ.get("SEARCHKIT_BATCH_DOCS", "500")))
-    except ValueError:
-        docs = 500
-    return docs, 16 * 2**20
+        return max(1, int(os.environ[name]))
+    except (KeyError, ValueError):
+        return default
 
 
 @dataclass
@@ -62,7 +75,6 @@ class Run:
         self.seen: set[str] = set()  # files found (read or trusted unchanged)
         self.kept_files: set[str] = set()  # files that could not be read: their documents stay
         self.batch: Optional[Batch] = None
-        self.batch_bytes = 0
         self.dirty = False
         self.changed = False
         self.scopes: list[Scope] = []
@@ -87,7 +99,7 @@ class Run:
             # start-up (about a second) when there are enough files left to read.
             ready = [self.trusted(task) or task for task in files]
             jobs = self.jobs if sum(isinstance(item, Task) for item in ready) >= POOL_MIN_FILES else 1
-            for done, result in enumerate(run_ordered(ready, jobs, process, settled), start=1):
+            for done, result in enumerate(run_ordered(ready, jobs, process, settled, task_size), start=1):
                 self.take(result)
                 if self.progress:
                     self.progress(done, len(files))
@@ -132,6 +144,7 @@ class Run:
         """The result of a file whose size and mtime say it is unchanged, without reading it."""
         st = stat_record(task.path)
         if not looks_unchanged(self.new.files.get(task.path), st):
+            task.size = st.st_size if st is not None else 0
             return None
         result = FileResult(task.path, st, self.new.files[task.path].checked)
         result.docs = [DocResult(d, digest, self.new.docs[d].line, "utf-8", None) for d, digest in task.known.items()]
@@ -175,15 +188,15 @@ class Run:
             if old.line != doc.line:
                 old.line, self.dirty = doc.line, True
             return doc.doc_id
-        assert doc.passages is not None, "a changed document comes analysed"
-        self.put(doc.doc_id, old is not None, doc.passages, doc.text_bytes)
-        self.new.docs[doc.doc_id] = DocRecord(path=path, digest=doc.digest, passages=len(doc.passages),
+        assert doc.prepared is not None, "a changed document comes analysed"
+        self.put(doc.doc_id, old is not None, doc.prepared)
+        self.new.docs[doc.doc_id] = DocRecord(path=path, digest=doc.digest, passages=doc.prepared.count,
                                               line=doc.line)
         if old is None:
             self.report.added += 1
         else:
             self.report.updated += 1
-        self.flush_if_full(factor=4)  # a file of many documents (JSONL) is split over commits
+        self.flush_if_full(within_file=True)  # a file of many documents (JSONL) is split over commits
         return doc.doc_id
 
     def holder(self, doc_id: str) -> Optional[str]:
@@ -195,18 +208,23 @@ class Run:
             return record.path
         return None
 
-    def put(self, doc_id: str, replace: bool, passages: list, text_bytes: int) -> None:
+    def put(self, doc_id: str, replace: bool, doc: Prepared) -> None:
         if self.batch is None:
             self.batch = self.store.begin()
         if replace:
             self.batch.remove(doc_id)
-        self.batch.add(passages)
-        self.batch_bytes += text_bytes
+        self.batch.add(doc)
         self.changed = self.dirty = True
 
-    def flush_if_full(self, factor: int = 1) -> None:
-        docs, size = batch_limits()
-        if self.batch is not None and (self.batch.documents >= docs * factor or self.batch_bytes >= size * factor):
+    def flush_if_full(self, within_file: bool = False) -> None:
+        """Commit a full batch: between files at its limits, within a file past them (by 4 times the
+        documents, half the memory), so that a commit holds whole files where it can."""
+        if self.batch is None:
+            return
+        docs, memory = batch_limits()
+        if within_file:
+            docs, memory = docs and docs * 4, memory * 3 // 2
+        if (docs is not None and self.batch.documents >= docs) or self.batch.memory() >= memory:
             self.commit()
 
     def commit(self) -> None:
@@ -215,7 +233,7 @@ class Run:
             self.new.last_update = datetime.now(timezone.utc).isoformat(timespec="seconds")
         batch.commit(self.new, merge=self.changed)
         self.new = self.new.copy()
-        self.batch, self.batch_bytes, self.dirty, self.changed = None, 0, False, False
+        self.batch, self.dirty, self.changed = None, False, False
         self.report.commits += 1
 
     def finish(self, scopes: list[Scope]) -> None:
@@ -248,6 +266,10 @@ class Run:
 
 def settled(item: Union[Task, FileResult]) -> Optional[FileResult]:
     return item if isinstance(item, FileResult) else None
+
+
+def task_size(item: Union[Task, FileResult]) -> int:
+    return item.size if isinstance(item, Task) else 0
 
 
 def run_index(store: Store, paths: list[str], prune: bool = True, jobs: int = 1, warn: Optional[Warn] = None,

@@ -1,70 +1,135 @@
-"""A posting pool that groups postings by term as they arrive, and the segment flush that writes them.
+"""A posting pool that keeps postings by term in flat arrays, and the segment flush that writes them.
 
 Whoosh's ``PostingPool`` keeps one tuple per posting and sorts them all; past its size estimate
-(``limitmb``) it pickles every posting into a temporary run file and merges the runs back with heapq, and
-the flush then reads each posting's field length back from the column file, one seek per posting. In an
-index run that was most of the writing process's time. Postings arrive in increasing document order
-(new passages, then merged segments, each numbered after the last), so grouping them by (field, term)
-leaves only the distinct terms to sort, and the lengths can be read once per field. What is written is
-byte for byte what Whoosh's own flush writes; past the memory budget the pool falls back to Whoosh's runs.
+(``limitmb``) it pickles every posting into a temporary run file and merges the runs back with heapq; its
+flush then reads each posting's field length back from the column file and hands postings one at a time
+to the postings writer. In an index run that was most of the writing process's time. Postings arrive in
+increasing document order (new passages, then merged segments, each numbered after the last), so keeping
+them per (field, term) in arrays (document numbers, weights, value lengths, value bytes: about 20 bytes a
+posting) leaves only the distinct terms to sort, and the flush fills Whoosh's postings writer a block at a
+time. What is written is byte for byte what Whoosh's own flush writes (tests/test_lean.py); past the
+memory budget the pool falls back to Whoosh's run files.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from array import array
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
 
-POSTING_BYTES = 150  # what one grouped posting costs in memory (tuple, float, value bytes), roughly
+if TYPE_CHECKING:
+    from .prepare import FieldPostings
+
+POSTING_BYTES = 20  # one posting in the arrays (document number, weight, value length, ~3 value bytes)
+TERM_BYTES = 400  # one term's key and its four arrays
 _LENGTH_OF_BYTE: list[Optional[int]] = [None] + [byte_to_length(b) for b in range(1, 256)]
+
+Entry = tuple[array, array, array, bytearray]  # docnums "I", weights "d", value lengths "I", value bytes
+
+
+def new_entry() -> Entry:
+    return array("I"), array("d"), array("I"), bytearray()
 
 
 class TermPool(PostingPool):
-    """``PostingPool`` with postings kept per term: ``{(fieldname, tbytes): [(docnum, weight, vbytes)]}``."""
+    """``PostingPool`` with postings kept per term: ``{(fieldname, tbytes): Entry}``."""
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self.terms: dict[tuple[str, bytes], list[tuple[int, float, Optional[bytes]]]] = {}
-        self.count = 0
-        self.budget = max(1, self.limit // POSTING_BYTES)
+        self.terms: dict[tuple[str, bytes], Entry] = {}
+        self.count = 0  # postings held
+        self.vbytes = 0  # value bytes held
+
+    def memory(self) -> int:
+        """Roughly what the held postings cost in memory, in bytes."""
+        return self.count * POSTING_BYTES + self.vbytes + len(self.terms) * TERM_BYTES
 
     def add(self, item: tuple[str, bytes, int, float, Optional[bytes]]) -> None:
+        """One posting (Whoosh's interface: segments merged at commit time come this way)."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        postings = self.terms.get((fieldname, tbytes))
-        if postings is None:
-            postings = self.terms[(fieldname, tbytes)] = []
+        entry = self.terms.get((fieldname, tbytes))
+        if entry is None:
+            entry = self.terms[(fieldname, tbytes)] = new_entry()
             self.fieldnames.add(fieldname)
-        postings.append((docnum, weight, vbytes))
+        vbytes = vbytes or b""
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(len(vbytes))
+        entry[3].extend(vbytes)
         self.count += 1
-        if self.count > self.budget:
+        self.vbytes += len(vbytes)
+        self.check_budget()
+
+    def add_document(self, base: int, postings: dict[str, "FieldPostings"]) -> None:
+        """A prepared document's postings, its passages numbered from ``base``."""
+        terms = self.terms
+        for fieldname, fp in postings.items():
+            self.fieldnames.add(fieldname)
+            ids = array("I", [base + n for n in fp.ids])
+            weights, vlens, vdata = fp.weights, fp.vlens, fp.vdata
+            start = vstart = 0
+            for tbytes, end, vend in zip(fp.terms, fp.ends, fp.vends):
+                entry = terms.get((fieldname, tbytes))
+                if entry is None:
+                    entry = terms[(fieldname, tbytes)] = new_entry()
+                entry[0].extend(ids[start:end])
+                entry[1].extend(weights[start:end])
+                entry[2].extend(vlens[start:end])
+                entry[3].extend(vdata[vstart:vend])
+                start, vstart = end, vend
+            self.count += len(ids)
+            self.vbytes += len(vdata)
+        self.check_budget()
+
+    def check_budget(self) -> None:
+        if self.memory() > self.limit:
             self.spill()
 
     def spill(self) -> None:
-        """Write the grouped postings out as one sorted Whoosh run (memory budget reached)."""
-        self.current = [(f, t, *posting) for (f, t), postings in sorted(self.terms.items()) for posting in postings]
-        self.terms, self.count = {}, 0
+        """Write the held postings out as one sorted Whoosh run (memory budget reached)."""
+        self.current = list(self.flat())
+        self.terms, self.count, self.vbytes = {}, 0, 0
         PostingPool.save(self)
 
     def iter_postings(self) -> Any:
         if self.terms:
             self.spill() if self.runs else self.current.extend(self.flat())
+            self.terms, self.count, self.vbytes = {}, 0, 0
         return PostingPool.iter_postings(self)
 
-    def flat(self) -> Any:
-        for (fieldname, tbytes), postings in sorted(self.terms.items()):
-            for docnum, weight, vbytes in postings:
-                yield fieldname, tbytes, docnum, weight, vbytes
+    def flat(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        for (fieldname, tbytes), (ids, weights, vlens, vdata) in sorted(self.terms.items()):
+            offset = 0
+            for docnum, weight, size in zip(ids, weights, vlens):
+                yield fieldname, tbytes, docnum, weight, bytes(vdata[offset:offset + size])
+                offset += size
 
-    def by_field(self) -> Optional[dict[str, list[tuple[bytes, list[Any]]]]]:
+    def by_field(self) -> Optional[dict[str, list[tuple[bytes, Entry]]]]:
         """The postings by field, terms in order; None once anything went to a run file."""
         if self.runs:
             return None
-        fields: dict[str, list[tuple[bytes, list[Any]]]] = {}
-        for (fieldname, tbytes), postings in sorted(self.terms.items()):
-            fields.setdefault(fieldname, []).append((tbytes, postings))
+        fields: dict[str, list[tuple[bytes, Entry]]] = {}
+        for (fieldname, tbytes), entry in sorted(self.terms.items()):
+            fields.setdefault(fieldname, []).append((tbytes, entry))
         return fields
+
+
+def add_document(pool: Any, base: int, postings: dict[str, "FieldPostings"]) -> None:
+    """A prepared document's postings into ``pool``: a ``TermPool``, or Whoosh's own one posting at a time."""
+    if isinstance(pool, TermPool):
+        pool.add_document(base, postings)
+        return
+    for fieldname, fp in postings.items():
+        start = vstart = 0
+        for tbytes, end in zip(fp.terms, fp.ends):
+            for n in range(start, end):
+                value = fp.vdata[vstart:vstart + fp.vlens[n]]
+                pool.add((fieldname, tbytes, base + fp.ids[n], fp.weights[n], value))
+                vstart += fp.vlens[n]
+            start = end
 
 
 def field_lengths(pdr: Any, fieldname: str) -> Any:
@@ -91,11 +156,10 @@ def flush_grouped(writer: Any) -> bool:
     try:
         for fieldname in sorted(fields):
             fw.start_field(fieldname, writer.schema[fieldname])
-            lengths, add = field_lengths(pdr, fieldname), fw.add
-            for tbytes, postings in fields[fieldname]:
+            lengths = field_lengths(pdr, fieldname)
+            for tbytes, entry in fields[fieldname]:
                 fw.start_term(tbytes)
-                for docnum, weight, vbytes in postings:
-                    add(docnum, weight, b"" if vbytes is None else vbytes, lengths[docnum])
+                write_blocks(fw._postwriter, entry, lengths)
                 fw.finish_term()
             fw.finish_field()
         fw.close()
@@ -104,3 +168,28 @@ def flush_grouped(writer: Any) -> bool:
             pdr.close()
     writer.pool.terms = {}
     return True
+
+
+def write_blocks(pw: Any, entry: Entry, lengths: Any) -> None:
+    """Fill Whoosh's ``W3PostingsWriter`` with one term's postings a block at a time, leaving it in the
+    state its ``add_posting`` calls would: every full block written, the last one buffered for
+    ``finish_postings``. The block statistics are the ones ``add_posting`` keeps (lengths: only non-zero;
+    max weight: from 0, the weights as given, before the block stores them as 32-bit floats)."""
+    ids, weights, vlens, vdata = entry
+    limit, total, offset = pw._blocklimit, len(ids), 0
+    for start in range(0, total, limit):
+        end = min(start + limit, total)
+        block = ids[start:end]
+        given = weights[start:end]
+        values = []
+        for size in vlens[start:end]:
+            if size:
+                values.append(bytes(vdata[offset:offset + size]))
+                offset += size
+        known = [n for n in (lengths[d] for d in block) if n]
+        heaviest = max(given)
+        pw._ids, pw._weights, pw._values = block, array("f", given), values
+        pw._maxweight = heaviest if heaviest > 0 else 0
+        pw._minlength, pw._maxlength = (min(known), max(known)) if known else (None, 0)
+        if end < total:
+            pw._write_block()

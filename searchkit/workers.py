@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
-from .index import Analyzed, analyze, make_schema
+from .index import make_schema
 from .ingest import Document, Skipped, read_file
+from .prepare import Prepared, prepare
 from .segment import segment
 from .sentences import load_cached
 
@@ -31,6 +32,7 @@ class Task:
     doc_id: str  # for a .txt file
     known: dict[str, str] = field(default_factory=dict)  # doc_id -> digest this file held last time
     punkt: str = ""  # the index's Punkt parameters file (sentence boundaries)
+    size: int = 0  # bytes, when known
 
 
 @dataclass
@@ -39,8 +41,7 @@ class DocResult:
     digest: str
     line: int
     encoding: str
-    passages: Optional[list[Analyzed]]  # None when the digest is the known one (nothing to index)
-    text_bytes: int = 0
+    prepared: Optional[Prepared]  # None when the digest is the known one (nothing to index)
 
 
 @dataclass
@@ -75,33 +76,53 @@ def process(task: Task) -> FileResult:
 
 
 def analyse(doc: Document, known_digest: Optional[str], punkt: str = "") -> DocResult:
-    passages = None
+    prepared = None
     if doc.digest != known_digest:
-        passages = [analyze(_SCHEMA, p) for p in segment(doc, load_cached(punkt))]
-    return DocResult(doc.doc_id, doc.digest, doc.line, doc.encoding, passages, len(doc.text))
+        prepared = prepare(_SCHEMA, segment(doc, load_cached(punkt)))
+    return DocResult(doc.doc_id, doc.digest, doc.line, doc.encoding, prepared)
 
 
 T = TypeVar("T")
+AHEAD_BYTES = 32 * 2**20  # input the workers may read ahead of the writer (its results take ~4 times that)
+AHEAD_FILES = 2048
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may run on: ``--jobs`` when not given."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def run_ordered(tasks: Iterable[Any], jobs: int, work: Callable[[Any], T],
-                immediate: Callable[[Any], Optional[T]]) -> Iterator[T]:
-    """``work(task)`` for each task, in order; ``immediate(task)``, when not None, is the result at once."""
+                immediate: Callable[[Any], Optional[T]], size: Callable[[Any], int] = lambda task: 0) -> Iterator[T]:
+    """``work(task)`` for each task, in order; ``immediate(task)``, when not None, is the result at once.
+
+    Workers run ahead of the caller by up to ``AHEAD_BYTES`` of input (``size``) or ``AHEAD_FILES`` tasks,
+    so that they keep working while the caller is busy, e.g. writing a commit's segment.
+    """
     if jobs <= 1:
         for task in tasks:
             done = immediate(task)
             yield done if done is not None else work(task)
         return
     with pool(jobs) as executor:
-        pending: deque[Any] = deque()
+        pending: deque[tuple[Any, int]] = deque()
+        ahead = 0
         for task in tasks:
             done = immediate(task)
-            pending.append(done if done is not None else executor.submit(work, task))
-            while pending and (len(pending) > jobs * 4 or not isinstance(pending[0], Future)
-                               or pending[0].done()):
-                yield unwrap(pending.popleft())
+            weight = 0 if done is not None else size(task)
+            pending.append((done if done is not None else executor.submit(work, task), weight))
+            ahead += weight
+            while pending and (not isinstance(pending[0][0], Future) or pending[0][0].done()
+                               or len(pending) > AHEAD_FILES
+                               or (len(pending) > jobs * 4 and ahead > AHEAD_BYTES)):
+                item, weight = pending.popleft()
+                ahead -= weight
+                yield unwrap(item)
         while pending:
-            yield unwrap(pending.popleft())
+            yield unwrap(pending.popleft()[0])
 
 
 def unwrap(item: Any) -> Any:

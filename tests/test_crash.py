@@ -115,7 +115,7 @@ def crash_on(owner, name, call):
     "crash_on(commits, 'save_manifest', 4)",  # a batch written, its manifest not yet
     "crash_on(index.Writer, '_commit_toc', 3)",  # manifest written and synced, TOC not yet
     "crash_on(commits, 'clean', 3)",  # TOC renamed into place, old files not yet cleaned
-    "crash_on(index.Writer, 'add_analyzed', 25)",  # in the middle of a document's passages
+    "crash_on(index.Writer, 'add_prepared', 25)",  # in the middle of a batch's documents
     "crash_on(os, 'replace', 3)",  # the manifest's temporary file written, not renamed
 ])
 def test_crash_at_each_step_of_a_commit(run, tmp_path, big, where):

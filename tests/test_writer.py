@@ -1,4 +1,4 @@
-"""Pre-analysed passages (what ``--jobs`` workers send) index exactly as Whoosh's own ``add_document`` does."""
+"""Prepared documents (what ``--jobs`` workers send) index exactly as Whoosh's own ``add_document`` does."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 from whoosh import index as windex
 
-from searchkit.index import Store, analyze, make_schema, passage_fields
+from searchkit.index import Store, make_schema, passage_fields
 from searchkit.ingest import Skipped, read_file, walk
 from searchkit.manifest import Manifest
+from searchkit.prepare import prepare
 from searchkit.segment import segment
 
 
@@ -39,9 +40,9 @@ def passages_of(root: Path) -> list:
     return found
 
 
-def test_add_analyzed_equals_add_document(tmp_path, corpus):
+def test_add_prepared_equals_add_document(tmp_path, corpus):
     passages = passages_of(corpus)
-    assert len(passages) > 5
+    assert len(passages) > 5 and len({p.doc_id for p in passages}) > 2
     plain = windex.create_in(str(tmp_path), make_schema(), indexname="plain")
     writer = plain.writer()
     for passage in passages:
@@ -50,7 +51,8 @@ def test_add_analyzed_equals_add_document(tmp_path, corpus):
     schema = make_schema()
     with Store.writing(tmp_path / "ours") as store:
         batch = store.begin()
-        batch.add([analyze(schema, p) for p in passages])
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):  # one document at a time, in order
+            batch.add(prepare(schema, [p for p in passages if p.doc_id == doc_id]))
         batch.commit(Manifest(format=store.manifest.format, analyzer=store.manifest.analyzer))
     with plain.reader() as expected, Store.open(tmp_path / "ours").ix.reader() as got:
         assert contents(got) == contents(expected)
