@@ -13,6 +13,7 @@ from itertools import accumulate
 from typing import Any, Iterator, Optional, Sequence
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -21,6 +22,7 @@ from .w3blocks import ids_and_weights
 
 Block = tuple[Sequence[int], Sequence[float]]
 _LENGTH_OF_BYTE = [float(byte_to_length(i)) for i in range(256)]
+TERM_CACHE_LIMIT = 100_000  # terms whose lookups a searcher keeps (a few hundred bytes each)
 
 
 class Postings:
@@ -32,15 +34,35 @@ class Postings:
         self.leaves = list(self.reader.leaf_readers())
         self.doc_count = max(self.reader.doc_count(), 1)
         self._lengths: dict[str, bytes] = {}
+        self._infos: dict[tuple[str, str], list[Any]] = {}
         self.cache: dict[Any, Any] = {}  # per-searcher values other modules derive (length norms)
+
+    def term_infos(self, field: str, term: str) -> list[Any]:
+        """Per segment, the term's ``TermInfo`` (None where it is absent). Each lookup in Whoosh's on-disk
+        hash costs a tenth of a millisecond and a search asked three per term and segment (is it there,
+        its postings, its frequency): kept per searcher, a term is looked up once."""
+        key = (field, term)
+        held = self._infos.get(key)
+        if held is None:
+            tbytes, held = term.encode("utf-8"), []
+            for leaf, _ in self.leaves:
+                try:
+                    held.append(leaf.term_info(field, tbytes))
+                except TermNotFound:
+                    held.append(None)
+            if len(self._infos) >= TERM_CACHE_LIMIT:
+                self._infos.clear()
+            self._infos[key] = held
+        return held
 
     def blocks(self, field: str, term: str, wanted: Optional[list[int]] = None) -> Iterator[Block]:
         """``(docnums, frequencies)`` blocks of a term; with ``wanted`` (sorted docnums), only those."""
-        tbytes = term.encode("utf-8")
-        for leaf, base in self.leaves:
-            if (field, tbytes) not in leaf:
+        if field not in self.reader.schema:
+            return
+        for (leaf, base), info in zip(self.leaves, self.term_infos(field, term)):
+            if info is None:
                 continue
-            matcher = leaf.postings(field, tbytes)
+            matcher = open_postings(leaf, field, term.encode("utf-8"), info)
             deleted: frozenset[int] = frozenset()
             if isinstance(matcher, FilterMatcher):
                 deleted, matcher = frozenset(matcher._ids), matcher.child
@@ -66,7 +88,20 @@ class Postings:
         return max(self.reader.field_length(field) / self.doc_count, 1.0)
 
     def doc_frequency(self, field: str, term: str) -> int:
-        return self.reader.doc_frequency(field, term)
+        if field not in self.reader.schema:
+            return 0
+        return sum(info.doc_frequency() for info in self.term_infos(field, term) if info is not None)
+
+
+def open_postings(leaf: Any, field: str, tbytes: bytes, info: Any) -> Any:
+    """``leaf.postings(field, tbytes)`` from a term info already looked up (Whoosh's own steps after
+    the lookup: the codec's reader, deleted passages filtered out)."""
+    terms = getattr(leaf, "_terms", None)
+    if terms is None or not hasattr(terms, "_codec") or not hasattr(terms, "_postfile"):
+        return leaf.postings(field, tbytes)
+    matcher = terms._codec.postings_reader(terms._postfile, info, leaf.schema[field].format, term=(field, tbytes))
+    deleted = leaf.deleted_docs_set
+    return FilterMatcher(matcher, deleted, exclude=True) if deleted else matcher
 
 
 def _leaf_blocks(matcher: Any, base: int, wanted: Optional[list[int]]) -> Iterator[Block]:

@@ -137,10 +137,9 @@ class Searcher:
             return result
         ranking = self.rank(plan, options)
         result.expansion = ranking.expansion
-        order = self.order(ranking, options.sort)
-        result.total = len(order)
         start = (options.page - 1) * options.limit
-        shown = order[start : start + options.limit]
+        result.total = len(ranking.scores)
+        shown = self.order(ranking, options.sort, start + options.limit)[start:]
         picks = self.representatives(plan, ranking, shown) if options.by_doc else [(d, None) for d in shown]
         matchers = matchers_for(plan.query, self.searcher.reader()) if options.highlight else Matchers()
         for offset, (unit, (docnum, more)) in enumerate(zip(shown, picks)):
@@ -159,7 +158,7 @@ class Searcher:
         allowed = None if plan.ranked_words else set(self.searcher.docs_for_query(plan.query))
         excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
         feedback = options.sort == "score" and plan.ranked_words
-        ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc)
+        ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc, options.explain)
         if allowed is not None and not plan.concepts:  # filters only: every passage they let through
             ranking.scores = {ranking.units.unit_of(d): 0.0 for d in allowed - excluded}
             ranking.evidence = allowed - excluded
@@ -185,16 +184,17 @@ class Searcher:
         hidden = [wq.Term("kind", k) for k in kinds if k not in DEFAULT_KINDS]
         return frozenset(self.searcher.docs_for_query(wq.Or(hidden))) if hidden else frozenset()
 
-    def order(self, ranking: Ranking, sort: str) -> list[int]:
-        """Units best first, or newest first (a document's date is its first passage's), undated last."""
+    def order(self, ranking: Ranking, sort: str, n: Optional[int] = None) -> list[int]:
+        """The first ``n`` units (all by default) best first, or newest first (a document's date is its
+        first passage's), undated last."""
         scores = ranking.scores
         if sort != "date":
-            return best_first(scores)
+            return best_first(scores, n)
         dates = self.column("date")
         first = ranking.units.passages
         date = {u: dates(first([u])[0]) for u in scores}
         dated = sorted((u for u in scores if date[u]), key=lambda u: (date[u], scores[u], -u), reverse=True)
-        return dated + sorted((u for u in scores if not date[u]), key=lambda u: (-scores[u], u))
+        return (dated + sorted((u for u in scores if not date[u]), key=lambda u: (-scores[u], u)))[:n]
 
     def representatives(self, plan: Plan, ranking: Ranking, docs: list[int]) -> list[tuple[int, int]]:
         """For each document, the passage that best matches (one matching by its own text if any, and a

@@ -56,6 +56,16 @@ def word_terms(word: str) -> tuple[str, ...]:
     return found
 
 
+def text_positions(text: str) -> dict[str, list[int]]:
+    """Each index term of ``text`` with its positions: what the index holds for it (the indexer's chain)."""
+    if _LEAN is not None:
+        return _LEAN.positions(text)
+    found: dict[str, list[int]] = {}
+    for token in ANALYZER(text, positions=True):
+        found.setdefault(token.text, []).append(token.pos)
+    return found
+
+
 def clear_caches() -> None:
     """Forget analyzed words (benchmarks use it to measure a fresh process)."""
     _terms_cache.clear()
