@@ -13,10 +13,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from contextlib import contextmanager
 from itertools import accumulate
+from pickle import loads
 from typing import Any, Iterator, Optional
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -88,7 +91,7 @@ def count_in_leaf(leaf: Any, field: str, words: tuple[str, ...]) -> dict[int, in
         wanted = sorted(found) if wanted is None else [d for d in wanted if d in found]
         if not wanted:
             return {}
-    decode = leaf.schema[field].format.decode_positions
+    decode = positions_decoder(leaf.schema[field].format)
     counts = {}
     for d in wanted or []:
         positions = [decode(values[k][d]) for k in keys]
@@ -96,6 +99,16 @@ def count_in_leaf(leaf: Any, field: str, words: tuple[str, ...]) -> dict[int, in
         if count:
             counts[d] = count
     return counts
+
+
+def positions_decoder(format_: Any) -> Any:
+    """``format_.decode_positions``; for Whoosh's ``Positions``, the same with the running sum in C."""
+    if type(format_) is not Positions:
+        return format_.decode_positions
+    def decode(value: bytes) -> list[int]:
+        return list(accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")))
+
+    return decode
 
 
 def occurrences(positions: list[list[int]]) -> int:
@@ -143,8 +156,9 @@ def w3_values(m: W3LeafMatcher, wanted: Optional[list[int]]) -> Found:
             found.update(zip(ids, m._values))
         else:
             end = bisect_right(wanted, ids[-1], at)
-            want = set(wanted[at:end])
-            found.update((d, v) for d, v in zip(ids, m._values) if d in want)
+            block = dict(zip(ids, m._values))
+            keep = block.keys() & wanted[at:end]
+            found.update(zip(keep, map(block.__getitem__, keep)))
             at = end
         m._next_block()
     return found
