@@ -10,8 +10,10 @@ at 100,000 passages a long query made half a million such reads, each a seek and
 
 from __future__ import annotations
 
+import pickle
 from typing import Any, Optional
 
+from whoosh.codec import whoosh3
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -43,3 +45,17 @@ class IndexStorage(FileStorage):
 
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
         return SegmentFile(open(self._fpath(name), "rb"), name=name, **kwargs)
+
+
+POSTING_PICKLE = 5
+
+
+def _dumps(obj: Any, protocol: int = 2) -> bytes:
+    return pickle.dumps(obj, POSTING_PICKLE)
+
+
+# Whoosh pickles each block of 128 postings with protocol 2, which can write a bytes object (a posting's
+# positions) only as a call to ``codecs.encode``: loading one block cost 0.2 ms, most of reading a posting
+# list. Protocol 5 writes bytes as bytes: a block loads seven times faster and compresses to half the
+# size. Every reader of the format (``pickle.loads``) reads both, so older indexes stay valid, only slower.
+whoosh3.dumps = _dumps
