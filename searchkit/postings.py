@@ -148,9 +148,12 @@ def read_ids(m: W3LeafMatcher) -> None:
 
 
 def _only(ids: Sequence[int], tfs: Sequence[float], wanted: list[int]) -> Block:
-    want = set(wanted[bisect_left(wanted, ids[0]) : bisect_left(wanted, ids[-1] + 1)]) if ids else set()
-    pairs = [(d, t) for d, t in zip(ids, tfs) if d in want]
-    return [d for d, _ in pairs], [t for _, t in pairs]
+    """The postings of a block whose docnum is wanted (in C: a dict of the block, a key intersection)."""
+    if not ids:
+        return [], []
+    block = dict(zip(ids, tfs))
+    keep = sorted(block.keys() & wanted[bisect_left(wanted, ids[0]) : bisect_left(wanted, ids[-1] + 1)])
+    return keep, list(map(block.__getitem__, keep))
 
 
 def leaf_length_codes(leaf: Any, field: str) -> bytes:
