@@ -9,13 +9,14 @@ posting list that is not Whoosh's on-disk block format.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from itertools import repeat
+from operator import add
 from typing import Any, Iterator, Optional, Sequence
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import TermNotFound
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .w3blocks import ids_and_weights
@@ -134,17 +135,10 @@ def _w3_blocks(m: W3LeafMatcher, base: int, wanted: Optional[list[int]]) -> Iter
                 m._next_block()
                 continue
         ids, weights = ids_and_weights(m)
-        ids = [base + d for d in ids] if base else ids
+        ids = list(map(add, ids, repeat(base))) if base else ids
         yield _only(ids, weights, wanted) if wanted is not None else (ids, weights)
         previous_max = block_max
         m._next_block()
-
-
-def read_ids(m: W3LeafMatcher) -> None:
-    """``m._read_ids()`` with the delta decoding in C (``accumulate``) instead of a Python generator."""
-    if m._data is None:
-        m._read_data()
-    m._ids = m._data[0] if m._byteids else tuple(accumulate(m._data[0]))
 
 
 def _only(ids: Sequence[int], tfs: Sequence[float], wanted: list[int]) -> Block:

@@ -19,7 +19,10 @@ from typing import Any, Optional, Sequence
 
 Block = tuple[Sequence[int], Sequence[float]]
 
-_IDS_END = b"tq\x00"  # TUPLE, then BINPUT 0: the ids tuple closes and is memoised first
+# Per pickle protocol: what starts a block's pickle, and where its ids' MARK is; what ends the ids
+# (TUPLE, then BINPUT 0 or MEMOIZE: the ids tuple closes and is memoised first). Protocol 2 is Whoosh's
+# own; storage.py writes protocol 5, whose pickle starts with a FRAME header.
+_LAYOUTS = ((b"\x80\x02(", 2, b"tq\x00"), (b"\x80\x05\x95", 11, b"t\x94"))
 _FLOAT = ord("G")  # BINFLOAT: 'G' and a big-endian double
 _FORMATS: dict[int, struct.Struct] = {}
 
@@ -59,17 +62,22 @@ def _from_prefix(m: Any) -> Optional[Block]:
 
 def parse_prefix(data: bytes, count: int) -> Optional[Block]:
     """Ids (delta-decoded) and weights from the start of a block's pickle, or None if it is laid out
-    otherwise than ``pickle.dumps((ids, weights, values), 2)`` lays out ``count`` ints and floats."""
-    end = data.find(_IDS_END, 3)
-    if end < 0 or data[:3] != b"\x80\x02(":
+    otherwise than ``pickle.dumps((ids, weights, values), 2)`` (or protocol 5) lays out ``count`` ints
+    and floats."""
+    layout = next((lay for lay in _LAYOUTS if data.startswith(lay[0])), None)
+    if layout is None or data[layout[1] : layout[1] + 1] != b"(":
+        return None
+    _, start, ids_end = layout
+    end = data.find(ids_end, start + 1)
+    if end < 0:
         return None
     try:
-        deltas = pickle.loads(data[2 : end + 1] + b".")
+        deltas = pickle.loads(data[start : end + 1] + b".")
     except Exception:
         return None
     if not isinstance(deltas, tuple) or len(deltas) != count:
         return None  # an id's bytes happened to look like the end of the tuple: let Whoosh read it
-    weights = _weights(data, end + len(_IDS_END), count)
+    weights = _weights(data, end + len(ids_end), count)
     if weights is None:
         return None
     return tuple(accumulate(deltas)), weights
