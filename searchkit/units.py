@@ -8,8 +8,7 @@ frequencies per passage and lets the unit turn them into BM25F's weighted, lengt
 from __future__ import annotations
 
 import heapq
-from itertools import compress, repeat
-from operator import add, itemgetter, mul
+from operator import itemgetter
 from typing import Any, Optional
 
 from .postings import Postings, length_of_code
@@ -45,15 +44,16 @@ class Passages:
         return self.post.cache[key]
 
     def combine(self, raw: Raw) -> dict[int, float]:
-        """Per passage, the weighted, length-normalised frequencies summed over fields (in C loops)."""
+        """Per passage, the weighted, length-normalised frequencies summed over fields."""
         acc: dict[int, float] = {}
         for field, freqs in raw.items():
             codes, norm = self.norms(field)
-            weighted = map(mul, freqs.values(), map(norm.__getitem__, map(codes.__getitem__, freqs)))
             if not acc:
-                acc = dict(zip(freqs, weighted))
-            else:
-                acc.update(zip(freqs, map(add, map(acc.get, freqs, repeat(0.0)), weighted)))
+                acc = {d: tf * norm[codes[d]] for d, tf in freqs.items()}
+                continue
+            get = acc.get
+            for d, tf in freqs.items():
+                acc[d] = get(d, 0.0) + tf * norm[codes[d]]
         return acc
 
     def passages(self, units: list[int]) -> list[int]:
@@ -154,7 +154,6 @@ def best_first(scores: Scores, n: Optional[int] = None) -> list[int]:
         if n <= 0:
             return []
         floor = heapq.nlargest(n, scores.values())[-1]
-        keys = list(compress(scores, map(floor.__le__, scores.values())))  # s >= floor, in C
-        items = list(zip(keys, map(scores.__getitem__, keys)))
+        items = [(d, s) for d, s in items if s >= floor]
     ordered = sorted(sorted(items), key=itemgetter(1), reverse=True)  # stable: ties keep number order
     return [d for d, _ in ordered[:n]]
