@@ -22,7 +22,7 @@ from typing import Any, Optional
 from .phrases import positions_decoder, term_values
 from .plan import TEXT_FIELDS, Alt, Concept
 from .postings import Postings, length_of_code, open_postings
-from .scoring import DOC_IDF, Ranking, Scores, idf, raw_frequencies, saturate
+from .scoring import DOC_IDF, Ranking, Scores, bm25f, idf, raw_frequencies
 from .wordfind import text_positions
 
 PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
@@ -51,7 +51,7 @@ def add_proximity(post: Postings, units: Any, concepts: list[Concept], ranking: 
         counts = {d: float(near_count(positions[a].get(d, ()), positions[b].get(d, ()), PROXIMITY_WINDOW))
                   for d in candidates}
         counts = {d: n for d, n in counts.items() if n}
-        for u, s in saturate(units.combine({"text": counts}), weight).items():
+        for u, s in bm25f(units, {"text": counts}, weight).items():
             bonus[u] = bonus.get(u, 0.0) + s
     ranking.add("proximity", bonus)
 
@@ -124,7 +124,7 @@ def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: R
     for term, p in expansion:
         raw, df = expansion_frequencies(post, ranking, Alt(TEXT_FIELDS, (term,)), wanted,
                                         reuse=not (units.by_doc and excluded))
-        for u, s in saturate(units.combine(raw), factor * p * idf(post, df)).items():
+        for u, s in bm25f(units, raw, factor * p * idf(post, df)).items():
             if u in ranking.scores:  # feedback re-ranks what matched; it adds no new matches
                 feedback[u] = feedback.get(u, 0.0) + s
     ranking.add("feedback", feedback)

@@ -70,6 +70,16 @@ def saturate(scores: dict[int, float], weight: float) -> Scores:
     return {d: weight * x * (K1 + 1.0) / (K1 + x) for d, x in scores.items()}
 
 
+def bm25f(units: Any, raw: Raw, weight: float) -> Scores:
+    """``saturate(units.combine(raw), weight)``, in one pass (the same arithmetic, in the same order)
+    when passages are ranked and the term occurs in one field: the usual case, over every posting."""
+    if units.by_doc or len(raw) != 1:
+        return saturate(units.combine(raw), weight)
+    ((field, freqs),) = raw.items()
+    codes, norm = units.norms(field)
+    return {d: weight * (x := tf * norm[codes[d]]) * (K1 + 1.0) / (K1 + x) for d, tf in freqs.items()}
+
+
 def merge_into(total: Scores, scores: Scores) -> None:
     """Add ``scores`` into ``total``."""
     if not total:
@@ -147,10 +157,13 @@ def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optio
             seen[alt] = (raw, df)
         if not raw:
             continue
-        freqs = units.combine(raw)
-        df = len(freqs) if DOC_IDF and units.by_doc else df
+        if DOC_IDF and units.by_doc:
+            freqs = units.combine(raw)
+            df = len(freqs)
+            scores = saturate(freqs, idf(units, df))
+        else:
+            scores = bm25f(units, raw, idf(post, df))
         most = max(most, df)
-        scores = saturate(freqs, idf(units if DOC_IDF and units.by_doc else post, df))
         if not best:
             best = scores
             continue
@@ -204,7 +217,7 @@ def passage_scores(post: Postings, concepts: list[Concept], passages: list[int],
                 df = seen[alt][1]
             else:
                 raw, df = raw_frequencies(post, alt, passages)
-            for d, s in saturate(units.combine(raw), idf(post, df)).items():
+            for d, s in bm25f(units, raw, idf(post, df)).items():
                 best[d] = max(best.get(d, 0.0), s)
         for d, s in best.items():
             total[d] = total.get(d, 0.0) + concept.weight * s
