@@ -23,6 +23,7 @@ from .phrases import positions_decoder, term_values
 from .plan import TEXT_FIELDS, Alt, Concept
 from .postings import Postings, length_of_code, open_postings
 from .scoring import DOC_IDF, Ranking, Scores, bm25f, idf, raw_frequencies
+from .units import Raw
 from .wordfind import text_positions
 
 PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
@@ -110,36 +111,64 @@ def near_count(first: list[int], second: list[int], window: int) -> int:
 def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: Ranking,
                  excluded: frozenset[int] = frozenset()) -> None:
     """RM3: re-rank the best candidates with terms typical of the best few passages (or documents)."""
-    top = ranking.top(FEEDBACK_DOCS)
+    ranked = ranking.top(FEEDBACK_DEPTH)
+    top = ranked[:FEEDBACK_DOCS]
     if len(top) < 2:
         return
     expansion = relevance_model(post, units, ranking, top)
     ranking.expansion = expansion
-    wanted: Optional[list[int]] = units.passages(ranking.top(FEEDBACK_DEPTH))
+    wanted: Optional[list[int]] = units.passages(ranked)
     if wanted is not None and 4 * len(wanted) > post.doc_count:
         wanted = None  # most of the index: reading whole posting lists is cheaper than picking
     ranking.scale(FEEDBACK_ORIGINAL)
     factor = (1.0 - FEEDBACK_ORIGINAL) * sum(c.weight for c in concepts)
     feedback: Scores = {}
+    found = expansion_frequencies(post, ranking, [t for t, _ in expansion], wanted,
+                                  reuse=not (units.by_doc and excluded))
     for term, p in expansion:
-        raw, df = expansion_frequencies(post, ranking, Alt(TEXT_FIELDS, (term,)), wanted,
-                                        reuse=not (units.by_doc and excluded))
+        raw, df = found[term]
         for u, s in bm25f(units, raw, factor * p * idf(post, df)).items():
             if u in ranking.scores:  # feedback re-ranks what matched; it adds no new matches
                 feedback[u] = feedback.get(u, 0.0) + s
     ranking.add("feedback", feedback)
 
 
-def expansion_frequencies(post: Postings, ranking: Ranking, alt: Alt, wanted: Optional[list[int]],
-                          reuse: bool) -> tuple[dict[str, dict[int, float]], int]:
-    """An expansion term's frequencies in the ``wanted`` passages: a query word's as already read by the
-    ranking (the same passages were left out of them when ``reuse``), any other's from its postings."""
-    if reuse and alt in ranking.raw:
-        raw, df = ranking.raw[alt]
-        if wanted is None:
-            return raw, df
-        return {f: {d: freqs[d] for d in freqs.keys() & set(wanted)} for f, freqs in raw.items()}, df
-    return raw_frequencies(post, alt, wanted)
+def expansion_frequencies(post: Postings, ranking: Ranking, terms: list[str], wanted: Optional[list[int]],
+                          reuse: bool) -> dict[str, tuple[Raw, int]]:
+    """Each expansion term's frequencies in the ``wanted`` passages, and its document frequency: a query
+    word's as already read by the ranking (the same passages were left out of them when ``reuse``); the
+    others' from the passages' stored text or from their postings, whichever costs less to read."""
+    out: dict[str, tuple[Raw, int]] = {}
+    keep = set(wanted) if wanted is not None else None
+    for term in terms:
+        alt = Alt(TEXT_FIELDS, (term,))
+        if reuse and alt in ranking.raw:
+            raw, df = ranking.raw[alt]
+            out[term] = (raw if keep is None else
+                         {f: {d: freqs[d] for d in freqs.keys() & keep} for f, freqs in raw.items()}, df)
+    fresh = [t for t in terms if t not in out]
+    if wanted is not None and fresh and from_text(post, set(fresh), wanted):
+        counted = text_frequencies(post, set(fresh), wanted)
+        for term in fresh:
+            out[term] = (counted[term], max(post.doc_frequency(f, term) for f in TEXT_FIELDS))
+    for term in fresh:
+        if term not in out:
+            out[term] = raw_frequencies(post, Alt(TEXT_FIELDS, (term,)), wanted)
+    return out
+
+
+def text_frequencies(post: Postings, terms: set[str], docs: list[int]) -> dict[str, Raw]:
+    """Per term, its frequency in the text (and the indexed title) of each of ``docs`` holding it: what its
+    postings say, counted from the stored passages by the indexer's own chain."""
+    titled = post.length_bytes("title")
+    out: dict[str, Raw] = {t: {} for t in terms}
+    for d in docs:
+        stored = post.searcher.stored_fields(d)
+        for field in ("text", "title") if titled[d] else ("text",):
+            found = text_positions(stored.get(field, ""))
+            for term in terms.intersection(found):
+                out[term].setdefault(field, {})[d] = float(len(found[term]))
+    return out
 
 
 def relevance_model(post: Postings, units: Any, ranking: Ranking, top: list[int]) -> list[tuple[str, float]]:

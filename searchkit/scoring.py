@@ -39,17 +39,25 @@ class Ranking:
     raw: dict[Alt, tuple[Raw, int]] = field(default_factory=dict)  # each alternative's frequencies, df
 
     explained: bool = True  # keep ``parts`` (only --explain shows them; a long query pays for them)
+    factor: float = 1.0  # ``scores`` are kept divided by this (``scale`` without a pass over them)
 
     def add(self, label: str, scores: Scores, factor: float = 1.0) -> None:
         if factor != 1.0:
             scores = {d: factor * s for d, s in scores.items()}
-        merge_into(self.scores, scores)
         if self.explained:
             merge_into(self.parts.setdefault(label, {}), scores)
+        if self.factor != 1.0:
+            scores = {d: s / self.factor for d, s in scores.items()}
+        merge_into(self.scores, scores)
 
     def scale(self, factor: float) -> None:
-        self.scores = {d: s * factor for d, s in self.scores.items()}
+        """Every score times ``factor``: recorded, not applied (order does not change; ``score`` applies
+        it). With a power of two the result is exactly that of multiplying each score."""
+        self.factor *= factor
         self.parts = {k: {d: s * factor for d, s in v.items()} for k, v in self.parts.items()}
+
+    def score(self, unit: int) -> float:
+        return self.scores.get(unit, 0.0) * self.factor
 
     def restrict(self, keep: set[int]) -> None:
         for scores in [self.scores, *self.parts.values()]:

@@ -143,7 +143,7 @@ class Searcher:
         picks = self.representatives(plan, ranking, shown) if options.by_doc else [(d, None) for d in shown]
         matchers = matchers_for(plan.query, self.searcher.reader()) if options.highlight else Matchers()
         for offset, (unit, (docnum, more)) in enumerate(zip(shown, picks)):
-            hit = make_hit(start + offset + 1, ranking.scores.get(unit, 0.0),
+            hit = make_hit(start + offset + 1, ranking.score(unit),
                            self.searcher.stored_fields(docnum), matchers)
             hit.more = more
             if options.explain:
