@@ -35,25 +35,34 @@ def new_entry() -> Entry:
 
 
 class TermPool(PostingPool):
-    """``PostingPool`` with postings kept per term: ``{(fieldname, tbytes): Entry}``."""
+    """``PostingPool`` with postings kept per term: ``{fieldname: {tbytes: Entry}}``."""
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self.terms: dict[tuple[str, bytes], Entry] = {}
+        self.terms: dict[str, dict[bytes, Entry]] = {}
         self.count = 0  # postings held
         self.vbytes = 0  # value bytes held
+        self.held = 0  # terms held
 
     def memory(self) -> int:
         """Roughly what the held postings cost in memory, in bytes."""
-        return self.count * POSTING_BYTES + self.vbytes + len(self.terms) * TERM_BYTES
+        return self.count * POSTING_BYTES + self.vbytes + self.held * TERM_BYTES
+
+    def field(self, fieldname: str) -> dict[bytes, Entry]:
+        terms = self.terms.get(fieldname)
+        if terms is None:
+            terms = self.terms[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
 
     def add(self, item: tuple[str, bytes, int, float, Optional[bytes]]) -> None:
         """One posting (Whoosh's interface: segments merged at commit time come this way)."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        entry = self.terms.get((fieldname, tbytes))
+        terms = self.field(fieldname)
+        entry = terms.get(tbytes)
         if entry is None:
-            entry = self.terms[(fieldname, tbytes)] = new_entry()
-            self.fieldnames.add(fieldname)
+            entry = terms[tbytes] = new_entry()
+            self.held += 1
         vbytes = vbytes or b""
         entry[0].append(docnum)
         entry[1].append(weight)
@@ -64,24 +73,28 @@ class TermPool(PostingPool):
         self.check_budget()
 
     def add_document(self, base: int, postings: dict[str, "FieldPostings"]) -> None:
-        """A prepared document's postings, its passages numbered from ``base``."""
-        terms = self.terms
+        """A prepared document's postings, its passages numbered from ``base``. The busiest loop of the
+        writing process (once per term of each field of each document): kept to in-place array appends."""
         for fieldname, fp in postings.items():
-            self.fieldnames.add(fieldname)
+            terms = self.field(fieldname)
+            get = terms.get
             ids = array("I", [base + n for n in fp.ids])
             weights, vlens, vdata = fp.weights, fp.vlens, fp.vdata
-            start = vstart = 0
+            start = vstart = new = 0
             for tbytes, end, vend in zip(fp.terms, fp.ends, fp.vends):
-                entry = terms.get((fieldname, tbytes))
+                entry = get(tbytes)
                 if entry is None:
-                    entry = terms[(fieldname, tbytes)] = new_entry()
-                entry[0].extend(ids[start:end])
-                entry[1].extend(weights[start:end])
-                entry[2].extend(vlens[start:end])
-                entry[3].extend(vdata[vstart:vend])
+                    entry = terms[tbytes] = new_entry()
+                    new += 1
+                docnums, weighted, sizes, values = entry
+                docnums += ids[start:end]
+                weighted += weights[start:end]
+                sizes += vlens[start:end]
+                values += vdata[vstart:vend]
                 start, vstart = end, vend
             self.count += len(ids)
             self.vbytes += len(vdata)
+            self.held += new
         self.check_budget()
 
     def check_budget(self) -> None:
@@ -91,30 +104,28 @@ class TermPool(PostingPool):
     def spill(self) -> None:
         """Write the held postings out as one sorted Whoosh run (memory budget reached)."""
         self.current = list(self.flat())
-        self.terms, self.count, self.vbytes = {}, 0, 0
+        self.terms, self.count, self.vbytes, self.held = {}, 0, 0, 0
         PostingPool.save(self)
 
     def iter_postings(self) -> Any:
         if self.terms:
             self.spill() if self.runs else self.current.extend(self.flat())
-            self.terms, self.count, self.vbytes = {}, 0, 0
+            self.terms, self.count, self.vbytes, self.held = {}, 0, 0, 0
         return PostingPool.iter_postings(self)
 
     def flat(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        for (fieldname, tbytes), (ids, weights, vlens, vdata) in sorted(self.terms.items()):
-            offset = 0
-            for docnum, weight, size in zip(ids, weights, vlens):
-                yield fieldname, tbytes, docnum, weight, bytes(vdata[offset:offset + size])
-                offset += size
+        for fieldname, terms in sorted(self.terms.items()):
+            for tbytes, (ids, weights, vlens, vdata) in sorted(terms.items()):
+                offset = 0
+                for docnum, weight, size in zip(ids, weights, vlens):
+                    yield fieldname, tbytes, docnum, weight, bytes(vdata[offset:offset + size])
+                    offset += size
 
     def by_field(self) -> Optional[dict[str, list[tuple[bytes, Entry]]]]:
         """The postings by field, terms in order; None once anything went to a run file."""
         if self.runs:
             return None
-        fields: dict[str, list[tuple[bytes, Entry]]] = {}
-        for (fieldname, tbytes), entry in sorted(self.terms.items()):
-            fields.setdefault(fieldname, []).append((tbytes, entry))
-        return fields
+        return {fieldname: sorted(terms.items()) for fieldname, terms in self.terms.items() if terms}
 
 
 def add_document(pool: Any, base: int, postings: dict[str, "FieldPostings"]) -> None:

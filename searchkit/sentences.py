@@ -38,13 +38,13 @@ class Sentencer:
 
         params.abbrev_types.update(KNOWN_ABBREVIATIONS)
         self.params = params
-        self._tokenizer = PunktSentenceTokenizer(params)
+        self._tokenizer = PunktSentenceTokenizer(params, lang_vars=language_vars())
 
     @classmethod
     def train(cls, texts: Iterable[str], budget: int = SAMPLE_CHARS) -> "Sentencer":
         from nltk.tokenize.punkt import PunktTrainer
 
-        trainer = PunktTrainer()
+        trainer = PunktTrainer(lang_vars=language_vars())
         used = 0
         for text in texts:
             chunk = text[: min(DOC_CHARS, budget - used)]
@@ -91,6 +91,42 @@ class Sentencer:
         if not _INNER_END.search(text):  # no full stop before the end: one sentence, no need to ask Punkt
             return [(0, len(text))] if text else []
         return [(int(s), int(e)) for s, e in self._tokenizer.span_tokenize(text)]
+
+
+def language_vars() -> Any:
+    """Punkt's language variables with its two busiest patterns (words, sentence-end contexts) compiled by
+    ``re``: nltk runs each of its patterns through the ``regex`` engine under a per-call timeout, a guard
+    against caller-supplied patterns that these fixed ones do not need (segmentation: 5-10% faster)."""
+    global _LanguageVars
+    if _LanguageVars is None:
+        from nltk.tokenize.punkt import PunktLanguageVars
+
+        class PlainLanguageVars(PunktLanguageVars):
+            __slots__ = ()
+
+            def _word_tokenizer_re(self) -> Any:
+                if not isinstance(getattr(self, "_re_word_tokenizer", None), re.Pattern):
+                    self._re_word_tokenizer = same_in_re(super()._word_tokenizer_re())
+                return self._re_word_tokenizer
+
+            def period_context_re(self) -> Any:
+                if not isinstance(getattr(self, "_re_period_context", None), re.Pattern):
+                    self._re_period_context = same_in_re(super().period_context_re())
+                return self._re_period_context
+
+        _LanguageVars = PlainLanguageVars
+    return _LanguageVars()
+
+
+_LanguageVars: Any = None
+
+
+def same_in_re(pattern: Any) -> re.Pattern:
+    """A Punkt pattern (built of literals, classes, ``\\s`` and ``\\S``) compiled by ``re`` to match as
+    ``regex`` does: the engines differ only in that ``re``'s ``\\s`` also takes \\x1c-\\x1f (checked
+    over every code point), so that is spelled out."""
+    source = pattern.pattern.replace(r"\S", "\0").replace(r"\s", r"[^\S\x1c-\x1f]").replace("\0", r"[\S\x1c-\x1f]")
+    return re.compile(source, re.UNICODE | re.VERBOSE)
 
 
 def ensure_params(directory: Path, fresh: bool, files: list[str]) -> Path:
