@@ -122,7 +122,7 @@ def raw_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None
         else:
             freqs = phrase_frequencies(post, Alt((f,), alt.terms, alt.near), wanted)
             df = max(df, len(freqs))
-        for d in excluded.intersection(freqs) if excluded else ():
+        for d in freqs.keys() & excluded if excluded else ():  # iterates the smaller (a few hidden passages)
             del freqs[d]
         if freqs:
             raw[f] = freqs
