@@ -24,7 +24,7 @@ from .plan import TEXT_FIELDS, Alt, Concept
 from .postings import Postings, length_of_code, open_postings
 from .scoring import DOC_IDF, Ranking, Scores, bm25f, idf, raw_frequencies
 from .units import Raw
-from .wordfind import text_positions
+from .wordfind import text_counts, text_positions
 
 PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
 FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 10, 20, 0.5, 1000
@@ -165,9 +165,9 @@ def text_frequencies(post: Postings, terms: set[str], docs: list[int]) -> dict[s
     for d in docs:
         stored = post.searcher.stored_fields(d)
         for field in ("text", "title") if titled[d] else ("text",):
-            found = text_positions(stored.get(field, ""))
+            found = text_counts(stored.get(field, ""))
             for term in terms.intersection(found):
-                out[term].setdefault(field, {})[d] = float(len(found[term]))
+                out[term].setdefault(field, {})[d] = float(found[term])
     return out
 
 
@@ -183,9 +183,9 @@ def relevance_model(post: Postings, units: Any, ranking: Ranking, top: list[int]
         counts: Counter[str] = Counter()
         for n, d in enumerate(units.passages([u])):
             stored = post.searcher.stored_fields(d)
-            counts.update({t: len(p) for t, p in text_positions(stored.get("text", "")).items()})
+            counts.update(text_counts(stored.get("text", "")))
             if n == 0 and titled[d]:
-                counts.update({t: len(p) for t, p in text_positions(stored.get("title", "")).items()})
+                counts.update(text_counts(stored.get("title", "")))
         length = sum(counts.values()) or 1
         for term, n in counts.items():
             model[term] += weights[u] / total * n / length

@@ -13,6 +13,7 @@ letters are checked apart. ``tests/test_highlight.py`` checks this against the a
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Iterable, Iterator
 
 from whoosh.support.charset import accent_map
@@ -64,6 +65,17 @@ def text_positions(text: str) -> dict[str, list[int]]:
     for token in ANALYZER(text, positions=True):
         found.setdefault(token.text, []).append(token.pos)
     return found
+
+
+def text_counts(text: str) -> dict[str, int]:
+    """Each index term of ``text`` with how often it occurs (its postings' frequency), without positions:
+    the terms through the chain's word cache, counted by ``Counter`` in C."""
+    if _LEAN is None:
+        return {t: len(p) for t, p in text_positions(text).items()}
+    cache, learn = _LEAN.cache, _LEAN.learn
+    counts = Counter([cache[w] if w in cache else learn(w) for w in _LEAN.words(text)])
+    counts.pop(False, None)  # stop words
+    return counts
 
 
 def clear_caches() -> None:
