@@ -64,7 +64,7 @@ def test_jobs_build_the_same_index(run, tmp_path, corpus, monkeypatch):
     for n in range(24):  # enough files for the worker pool to be used
         (corpus / f"extra{n}.txt").write_text(f"Extra statement {n}\n\nOn trade and fisheries, part {n}.\n",
                                               encoding="utf-8")
-    assert run("index", str(corpus), index=tmp_path / "one").exit_code == 0
+    assert run("index", str(corpus), "--jobs", "1", index=tmp_path / "one").exit_code == 0  # all in one process
     pools, real_pool = [], workers.pool
     monkeypatch.setattr(workers, "pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
     result = run("index", str(corpus), "--jobs", "2", index=tmp_path / "two")
@@ -72,3 +72,19 @@ def test_jobs_build_the_same_index(run, tmp_path, corpus, monkeypatch):
     assert pools == [2]
     with Store.open(tmp_path / "one").ix.reader() as one, Store.open(tmp_path / "two").ix.reader() as two:
         assert contents(two) == contents(one)
+
+
+def test_jobs_default_to_the_cpu_count(run, tmp_path, corpus, monkeypatch):
+    import os
+
+    from searchkit import workers
+
+    assert workers.default_jobs() == len(os.sched_getaffinity(0))
+    for n in range(24):
+        (corpus / f"extra{n}.txt").write_text(f"Extra statement {n}\n\nOn trade, part {n}.\n", encoding="utf-8")
+    pools, real_pool = [], workers.pool
+    monkeypatch.setattr(workers, "default_jobs", lambda: 3)  # as on a 3-CPU machine
+    monkeypatch.setattr(workers, "pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    result = run("index", str(corpus), "--json", index=tmp_path / "ix")
+    assert result.exit_code == 0, result.stderr
+    assert pools == [3]
