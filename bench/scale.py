@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
@@ -49,24 +50,84 @@ class Done(NamedTuple):
     out: str
     err: str
     code: int
+    tree_cpu: float = 0.0  # with ``tree``: CPU seconds of the child and every process under it
+    tree_rss_kib: int = 0  # with ``tree``: the most RSS the child and its descendants held at once
 
 
-def run(cmd: list[str], **kwargs: Any) -> Done:
+def run(cmd: list[str], tree: bool = False, **kwargs: Any) -> Done:
     """Run one child process and measure it.
 
     The child is reaped with ``os.wait4`` for its own peak RSS (RUSAGE_CHILDREN is the max over all
-    children so far); its output goes to temporary files, so nothing blocks on a full pipe.
+    children so far); its output goes to temporary files, so nothing blocks on a full pipe. With ``tree``
+    the child's whole process tree is sampled as it runs (``searchkit index`` workers are children of a
+    forkserver that the CLI never waits for, so wait4's figures leave them out).
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, **kwargs)
+        sampler = TreeSampler(proc.pid) if tree else None
+        if sampler:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
+        if sampler:
+            sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Done(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, out.read().decode(),
-                    err.read().decode(), proc.returncode)
+        own = usage.ru_utime + usage.ru_stime
+        return Done(seconds, usage.ru_maxrss, own, out.read().decode(), err.read().decode(), proc.returncode,
+                    *(sampler.figures(own) if sampler else (0.0, 0)))
+
+
+class TreeSampler(threading.Thread):
+    """Samples a process tree every 50 ms (Linux /proc): the CPU time each process was last seen with,
+    and the largest sum of RSS over the tree. A process's last 50 ms of CPU can go unseen."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.done = root, threading.Event()
+        self.cpu: dict[int, float] = {}
+        self.peak_kib = 0
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            total = 0
+            for pid, (cpu, rss) in tree_stats(self.root).items():
+                self.cpu[pid] = cpu
+                total += rss
+            self.peak_kib = max(self.peak_kib, total)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+    def figures(self, root_cpu: float) -> tuple[float, int]:
+        others = sum(cpu for pid, cpu in self.cpu.items() if pid != self.root)
+        return root_cpu + others, self.peak_kib
+
+
+def tree_stats(root: int) -> dict[int, tuple[float, int]]:
+    """pid -> (CPU seconds, RSS KiB) of ``root`` and every process descended from it."""
+    stats, children = {}, {}
+    tick, page_kib = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE") // 1024
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        stats[pid] = ((int(fields[11]) + int(fields[12])) / tick, int(fields[21]) * page_kib)
+    found, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            found[pid] = stats[pid]
+        todo += children.get(pid, [])
+    return found
 
 
 def load() -> str:
@@ -108,7 +169,7 @@ def build_searchkit(cli: list[str], docs: Path, index: Path, jobs: Optional[int]
     shutil.rmtree(index, ignore_errors=True)
     extra = ["--jobs", str(jobs)] if jobs else []
     cmd = [*cli, "--index", str(index), "index", str(docs), "--json", *extra]
-    first = run(cmd, cwd=REPO)
+    first = run(cmd, tree=True, cwd=REPO)
     if first.code != 0:
         raise SystemExit(f"searchkit index failed ({first.code}): {first.err.strip()[-2000:]}")
     report = json.loads(first.out.strip().splitlines()[-1])
@@ -117,7 +178,8 @@ def build_searchkit(cli: list[str], docs: Path, index: Path, jobs: Optional[int]
         raise SystemExit(f"searchkit re-index failed ({again.code}): {again.err.strip()[-2000:]}")
     size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
     segments = len(list(index.glob("*.seg")))
-    return {"segments": segments, "seconds": first.seconds, "cpu": first.cpu, "rss_kib": first.rss_kib,
+    return {"segments": segments, "seconds": first.seconds, "cpu": first.tree_cpu, "rss_kib": first.rss_kib,
+            "tree_rss_kib": first.tree_rss_kib, "writer_cpu": first.cpu,
             "passages": report["passages"],
             "bytes": size, "reindex_seconds": again.seconds, "reindex": json.loads(again.out.strip().splitlines()[-1])}
 
@@ -276,8 +338,10 @@ def report(m: dict[str, Any]) -> list[str]:
     lines += [row("build s", sk["seconds"], fts.get("seconds"), ratio(sk["seconds"], fts.get("seconds"))),
               row("passages/s", rate, fts_rate, ratio(rate, fts_rate)),
               row("build CPU s (all processes)", sk["cpu"]),
+              row("  of which the writing process", sk.get("writer_cpu")),
               row("passages per CPU s", n / sk["cpu"]),
-              row("peak RSS indexing MiB", sk["rss_kib"] / 1024, fts and fts["rss_kib"] / 1024),
+              row("peak RSS indexing MiB (writer)", sk["rss_kib"] / 1024, fts and fts["rss_kib"] / 1024),
+              row("  all processes at once MiB", sk.get("tree_rss_kib", 0) / 1024),
               row("index MiB", sk["bytes"] / 2**20, fts and fts["bytes"] / 2**20),
               row("index segments", sk.get("segments")),
               row("re-index unchanged s", sk["reindex_seconds"], None,
@@ -334,7 +398,7 @@ def targets(m: dict[str, Any]) -> list[str]:
         ("cold CLI median <= rg (best of direct, serve)", None if rg is None else best_cold <= rg),
         ("indexing >= 1,500 passages/s", sk["passages"] / sk["seconds"] >= 1500),
         ("re-index unchanged < 5% of build", sk["reindex_seconds"] < 0.05 * sk["seconds"]),
-        ("peak RSS indexing < 1 GB", sk["rss_kib"] * 1024 < 1e9),
+        ("peak RSS indexing < 1 GB (all processes)", max(sk["rss_kib"], sk.get("tree_rss_kib", 0)) * 1024 < 1e9),
         ("peak RSS searching < 300 MB (warm, cold, serve)", max(
             sk["search_rss_kib"] * 1024, sk["cold"]["rss_mib"] * 2**20,
             (sk.get("cold_served") or {}).get("server_rss_mib", 0) * 2**20) < 3e8),
