@@ -40,8 +40,8 @@ SHARED = REPO.parent / "shared"
 ARCHIVE = SHARED / "corpora" / "ungdc" / "UNGDC_1946-2024.tar.gz"
 QUERIES = Path(__file__).resolve().parent / "queries_scale.tsv"
 CLASSES = ("keyword", "phrase", "long", "filter")
-# What pip's `searchkit` console script runs (python -m searchkit adds runpy: about 8 ms a process).
-CONSOLE_SCRIPT = "import re, sys; from searchkit.launch import main; sys.argv[0] = 'searchkit'; sys.exit(main())"
+# What the installed `searchkit` command (bin/searchkit) runs, from the checkout (python -m adds runpy).
+CONSOLE_SCRIPT = "import sys; from searchkit.launch import main; sys.exit(main())"
 DEFAULT_CLI = [sys.executable, "-c", CONSOLE_SCRIPT]
 
 

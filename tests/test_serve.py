@@ -170,3 +170,15 @@ def test_show_and_cite_are_served_with_the_in_process_output(server, seeds_index
 def test_arguments_only_this_process_can_read_are_not_forwarded(server, seeds_index):
     for args in (["cite", "-"], ["search", "--batch", "/dev/stdin"], ["search", "--batch", "/dev/fd/0"]):
         assert forward(["--index", str(seeds_index), *args]) is None
+
+
+def test_the_installed_command_hands_a_search_over_importing_no_re_whoosh_or_click(server, seeds_index):
+    # bin/searchkit is what pip installs as `searchkit`; a served search should cost an interpreter start.
+    script = (REPO / "bin" / "searchkit").read_text(encoding="utf-8")
+    check = script.replace("sys.exit(main())", "code = main.__globals__['forward'](sys.argv[1:])\n"
+                           "print(code, [m for m in ('re', 'whoosh', 'click') if m in sys.modules], file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", check, "--index", str(seeds_index), "search", '"green lanes"',
+                           "-n", "1", "--color", "never"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stderr.splitlines()[-1] == "0 []"
+    assert "green lanes" in done.stdout
+    assert script.startswith("#!python\n")  # pip writes the environment's interpreter there
