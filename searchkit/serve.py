@@ -66,17 +66,23 @@ def client_context(req: dict[str, Any], log: list[tuple[int, str]]) -> Iterator[
     columns, lines = req["size"]
     try:
         os.chdir(req["cwd"])
-        os.environ.clear()
-        os.environ.update(req["env"])
-        os.environ.update(COLUMNS=str(columns), LINES=str(lines))
+        become({**req["env"], "COLUMNS": str(columns), "LINES": str(lines)})
         sys.stdout = Capture(0, log, req["tty"][0])
         sys.stderr = Capture(1, log, req["tty"][1])
         yield
     finally:
         sys.stdout, sys.stderr = saved[0], saved[1]
         os.chdir(saved[2])
-        os.environ.clear()
-        os.environ.update(saved[3])
+        become(saved[3])
+
+
+def become(env: dict[str, str]) -> None:
+    """Make ``os.environ`` equal ``env``, touching only what differs (each change is a C-level setenv)."""
+    for name in [n for n in os.environ if n not in env]:
+        del os.environ[name]
+    for name, value in env.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
 
 
 def execute(req: dict[str, Any]) -> dict[str, Any]:
