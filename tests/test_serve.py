@@ -175,10 +175,25 @@ def test_arguments_only_this_process_can_read_are_not_forwarded(server, seeds_in
 def test_the_installed_command_hands_a_search_over_importing_no_re_whoosh_or_click(server, seeds_index):
     # bin/searchkit is what pip installs as `searchkit`; a served search should cost an interpreter start.
     script = (REPO / "bin" / "searchkit").read_text(encoding="utf-8")
-    check = script.replace("sys.exit(main())", "code = main.__globals__['forward'](sys.argv[1:])\n"
-                           "print(code, [m for m in ('re', 'whoosh', 'click') if m in sys.modules], file=sys.stderr)")
+    check = script.replace("    sys.exit(main())", "    code = main.__globals__['forward'](sys.argv[1:])\n    print("
+                           "code, [m for m in ('re', 'whoosh', 'click') if m in sys.modules], file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", check, "--index", str(seeds_index), "search", '"green lanes"',
                            "-n", "1", "--color", "never"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.stderr.splitlines()[-1] == "0 []"
     assert "green lanes" in done.stdout
     assert script.startswith("#!python\n")  # pip writes the environment's interpreter there
+
+
+def test_the_installed_command_indexes_with_worker_processes(tmp_path):
+    # The workers load the main script again (as __mp_main__): without its __main__ guard each of them
+    # ran the command too, and the run broke on its own write lock.
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for n in range(24):  # workers start from 20 files
+        (corpus / f"d{n:02d}.txt").write_text(f"Statement {n}\n\nThe fisheries talks went on, day {n}.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(REPO / "bin" / "searchkit"), "--index", str(tmp_path / "ix"), "index",
+                           str(corpus), "--jobs", "2", "--json"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["added"] == 24
