@@ -113,7 +113,10 @@ def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, 
         raise CliError(f"--explain prints with --format text or json, not {fmt}; drop one of them")
     options = Options(limit=limit, page=page, by_doc=by_doc, sort=sort, all_kinds=all_kinds, explain=explain,
                       highlight=fmt != "trec")
-    searcher = Searcher.of(Store.open_cached(index_path(ctx, index_dir)))
+    store = Store.open_cached(index_path(ctx, index_dir))
+    for note in store.notes:  # e.g. answering from the commit before an unreadable newest one
+        warn(note)
+    searcher = Searcher.of(store)
     try:
         if batch_file is not None:
             code = search_batch(searcher, batch_file, options, fmt)
@@ -209,6 +212,8 @@ def show_cmd(ctx: click.Context, ident: str, context: int, query: Optional[str],
         if as_json and given(ctx, name):
             raise CliError(f"--{name} does not apply to --json; drop it")
     store = Store.open(index_path(ctx, index_dir))
+    for note in store.notes:
+        warn(note)
     shown = show(store, ident, context=context, query=query)
     if shown is None:
         warn(f"no passage or document {ident!r} in the index; IDs are as search prints them (doc_id#para)")

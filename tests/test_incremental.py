@@ -229,6 +229,11 @@ def test_unreadable_newest_commit_falls_back_to_the_previous(run, corpus, tmp_pa
     (ix / f"_searchkit_{newest}.toc").write_bytes(b"\0" * 10)  # torn by a power cut
     assert passage_ids(run, "Mekong") == ["lanes.txt#3"]
     assert passage_ids(run, "fisheries") == []  # the previous commit did not have it yet
+    searched = run("search", "Mekong")
+    assert searched.exit_code == 0
+    assert searched.stderr.startswith("searchkit: the newest commit is unreadable (")
+    assert searched.stderr.count("\n") == 1
+    assert searched.stderr.endswith(f"); using commit {newest - 1}\n")
     stats = run("stats", "--json")
     assert stats.exit_code == 0 and json.loads(stats.stdout)["documents"] == 4
     assert stats.stderr.startswith(f"searchkit: the newest commit is unreadable (")
