@@ -31,6 +31,14 @@ def warn(message: str) -> None:
     click.echo(f"searchkit: {message}", err=True)
 
 
+def noted(store: Any) -> Any:
+    """``store``, once the user has heard what opening it involved (e.g. answering from the commit before
+    an unreadable newest one)."""
+    for note in store.notes:
+        warn(note)
+    return store
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the package's exceptions (and OS errors) into one-line click errors."""
 

@@ -17,6 +17,7 @@ from .cli_common import (
     handle_errors,
     index_option,
     index_path,
+    noted,
     warn,
 )
 
@@ -61,9 +62,7 @@ def index_once(directory: Path, paths: list[str], prune: bool, jobs: int, rebuil
 
     with Store.writing(directory, rebuild=rebuild, on_wait=warn, keep_sources=not paths) as store, \
             ProgressBar() as bar:
-        for note in store.notes:
-            warn(note)
-        report = run_index(store, paths, prune=prune, jobs=jobs, warn=bar.warn, progress=bar.update)
+        report = run_index(noted(store), paths, prune=prune, jobs=jobs, warn=bar.warn, progress=bar.update)
     if not (quiet_if_unchanged and not (report.added or report.updated or report.removed or report.skipped)):
         click.echo(report_json(report) if as_json else report_text(report))
     return report
@@ -166,10 +165,7 @@ def stats_cmd(ctx: click.Context, as_json: bool, index_dir: Optional[str]) -> No
     from .index import Store
     from .status import stats
 
-    store = Store.open(index_path(ctx, index_dir))
-    for note in store.notes:
-        warn(note)
-    result = stats(store)
+    result = stats(noted(Store.open(index_path(ctx, index_dir))))
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False, separators=(",", ":")))
         return

@@ -14,6 +14,7 @@ from .cli_common import (
     index_option,
     index_path,
     make_view,
+    noted,
     read_input,
     warn,
     width_option,
@@ -113,10 +114,7 @@ def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, 
         raise CliError(f"--explain prints with --format text or json, not {fmt}; drop one of them")
     options = Options(limit=limit, page=page, by_doc=by_doc, sort=sort, all_kinds=all_kinds, explain=explain,
                       highlight=fmt != "trec")
-    store = Store.open_cached(index_path(ctx, index_dir))
-    for note in store.notes:  # e.g. answering from the commit before an unreadable newest one
-        warn(note)
-    searcher = Searcher.of(store)
+    searcher = Searcher.of(noted(Store.open_cached(index_path(ctx, index_dir))))
     try:
         if batch_file is not None:
             code = search_batch(searcher, batch_file, options, fmt)
@@ -211,9 +209,7 @@ def show_cmd(ctx: click.Context, ident: str, context: int, query: Optional[str],
     for name in ("color", "width"):
         if as_json and given(ctx, name):
             raise CliError(f"--{name} does not apply to --json; drop it")
-    store = Store.open(index_path(ctx, index_dir))
-    for note in store.notes:
-        warn(note)
+    store = noted(Store.open(index_path(ctx, index_dir)))
     shown = show(store, ident, context=context, query=query)
     if shown is None:
         warn(f"no passage or document {ident!r} in the index; IDs are as search prints them (doc_id#para)")

@@ -20,7 +20,7 @@ from whoosh.index import TOC, FileIndex
 from whoosh.writing import SegmentWriter
 
 from .errors import IndexMissing, IndexWriteError
-from .manifest import TEMP_PREFIX, Manifest, fsync_dir, save_manifest
+from .manifest import MANIFEST_PATTERN, TEMP_PREFIX, Manifest, fsync_dir, save_manifest
 from .pool import TermPool, add_document, flush_grouped
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ INDEX_NAME = "searchkit"
 TOC_PATTERN = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\.")
 SEGMENT_PATTERN = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
-MANIFEST_NAME = re.compile(r"^searchkit\.(\d+)\.json$")
 LIMIT_MB = 512  # the posting pool spills to disk beyond this (index runs commit well before: indexer.py)
 
 
@@ -132,7 +131,7 @@ def sync_files(directory: Path, wanted: Callable[[str], bool]) -> None:
 def clean(directory: Path, generations: set[int], segments: set[str]) -> None:
     """Delete what no kept generation uses: old TOCs and manifests, unused segments, interrupted temp files."""
     for name in os.listdir(directory):
-        toc, manifest = TOC_PATTERN.match(name), MANIFEST_NAME.match(name)
+        toc, manifest = TOC_PATTERN.match(name), MANIFEST_PATTERN.match(name)
         seg = segment_id(name)
         stale = (
             (toc is not None and int(toc.group(1)) not in generations)

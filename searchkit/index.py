@@ -11,7 +11,6 @@ the kernel drops when its holder dies, so a lock left by a killed run frees itse
 from __future__ import annotations
 
 import os
-import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from .lean import index_field
 from .lock import WriteLock
 from .storage import IndexStorage
 from .manifest import (
-    Manifest, load_manifest, manifest_generations, manifest_path, peek_versions, read_sources_leniently,
+    MANIFEST_PATTERN, Manifest, load_manifest, manifest_generations, manifest_path, peek_versions, read_sources_leniently,
     save_manifest, write_atomic,
 )
 
@@ -306,7 +305,7 @@ def disk_stamp(directory: Path) -> Optional[tuple[Any, ...]]:
     try:
         with os.scandir(directory) as entries:
             found = sorted((e.name, e.inode(), e.stat().st_mtime_ns, e.stat().st_size) for e in entries
-                           if TOC_PATTERN.match(e.name) or re.match(r"^searchkit\.\d+\.json$", e.name))
+                           if TOC_PATTERN.match(e.name) or MANIFEST_PATTERN.match(e.name))
         return tuple(found) + tuple((directory / f[0]).read_bytes() for f in found if f[0].endswith(".toc"))
     except OSError:
         return None

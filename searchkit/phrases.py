@@ -23,6 +23,8 @@ from whoosh.system import _INT_SIZE
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+from .w3blocks import block_ids
+
 Found = dict[int, Any]  # local docnum -> the posting's value bytes
 
 
@@ -148,9 +150,7 @@ def w3_values(m: W3LeafMatcher, wanted: Optional[list[int]]) -> Found:
             if wanted[at] > m.block_max_id():
                 m._next_block()
                 continue
-        if m._data is None:
-            m._read_data()
-        ids = m._data[0] if m._byteids else tuple(accumulate(m._data[0]))
+        ids = block_ids(m)
         m._read_values()
         if wanted is None:
             found.update(zip(ids, m._values))

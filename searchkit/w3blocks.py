@@ -43,11 +43,17 @@ def ids_and_weights(m: Any) -> Block:
 
 def _whoosh(m: Any) -> Block:
     """Whoosh's own decoding (the whole block)."""
-    if m._data is None:
-        m._read_data()
-    ids = m._data[0] if m._byteids else tuple(accumulate(m._data[0]))
+    ids = block_ids(m)
     m._read_weights()
     return ids, m._weights
+
+
+def block_ids(m: Any) -> Sequence[int]:
+    """The ids of the current block as Whoosh decodes them (the whole block is read), with the running
+    sum in C rather than Whoosh's generator."""
+    if m._data is None:
+        m._read_data()
+    return m._data[0] if m._byteids else tuple(accumulate(m._data[0]))
 
 
 def _from_prefix(m: Any) -> Optional[Block]:
