@@ -102,10 +102,12 @@ class Analyzed:
     stored: dict[str, Any]
     postings: list[tuple[str, list[tuple[bytes, int, float, bytes]], int]]
     columns: dict[str, Any] = field(default_factory=dict)
+    keys: dict[str, list[list[int]]] = field(default_factory=dict)  # per field with positions: .phr keys a posting
 
 
-def analyze(schema: Schema, passage: Passage) -> Analyzed:
-    """What ``SegmentWriter.add_document`` would compute for ``passage``, as plain picklable data."""
+def analyze(schema: Schema, passage: Passage, high: int = 0) -> Analyzed:
+    """What ``SegmentWriter.add_document`` would compute for ``passage``, as plain picklable data (and the
+    ``.phr`` keys of its fields with positions, numbered from ``high``: see ``lean.index_field``)."""
     fields = passage_fields(passage)
     result = Analyzed({}, [])
     for name, value in sorted(fields.items()):
@@ -113,7 +115,10 @@ def analyze(schema: Schema, passage: Passage) -> Analyzed:
             continue
         fieldtype = schema[name]
         if fieldtype.indexed:
-            items = index_field(fieldtype, value)  # Whoosh's own postings, computed lean (lean.py)
+            keys: list[list[int]] = []
+            items = index_field(fieldtype, value, keys, high)  # Whoosh's own postings, computed lean (lean.py)
+            if keys and len(keys) == len(items):
+                result.keys[name] = keys
             length = sum(freq for _, freq, _, _ in items) if fieldtype.scorable else 0
             result.postings.append((name, items, length))
         # As add_document does: "_stored_<name>" is stored (and put in the column) in place of the value.

@@ -20,18 +20,24 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
 
+from . import phrasefile
+from .phrasefile import KEY_SHIFT
+
 if TYPE_CHECKING:
     from .prepare import FieldPostings
 
 POSTING_BYTES = 20  # one posting in the arrays (document number, weight, value length, ~3 value bytes)
+KEY_BYTES = 8  # one occurrence's key (phrasefile.py)
 TERM_BYTES = 400  # one term's key and its four arrays
 _LENGTH_OF_BYTE: list[Optional[int]] = [None] + [byte_to_length(b) for b in range(1, 256)]
 
-Entry = tuple[array, array, array, bytearray]  # docnums "I", weights "d", value lengths "I", value bytes
+# docnums "I", weights "d", value lengths "I", value bytes, and the occurrences' keys "Q" for the .phr file
+# (None once a posting came without them: they are then decoded from the values when written).
+Entry = list[Any]
 
 
 def new_entry() -> Entry:
-    return array("I"), array("d"), array("I"), bytearray()
+    return [array("I"), array("d"), array("I"), bytearray(), array("Q")]
 
 
 class TermPool(PostingPool):
@@ -43,10 +49,11 @@ class TermPool(PostingPool):
         self.count = 0  # postings held
         self.vbytes = 0  # value bytes held
         self.held = 0  # terms held
+        self.keys = 0  # occurrence keys held
 
     def memory(self) -> int:
         """Roughly what the held postings cost in memory, in bytes."""
-        return self.count * POSTING_BYTES + self.vbytes + self.held * TERM_BYTES
+        return self.count * POSTING_BYTES + self.vbytes + self.held * TERM_BYTES + self.keys * KEY_BYTES
 
     def field(self, fieldname: str) -> dict[bytes, Entry]:
         terms = self.terms.get(fieldname)
@@ -68,6 +75,7 @@ class TermPool(PostingPool):
         entry[1].append(weight)
         entry[2].append(len(vbytes))
         entry[3].extend(vbytes)
+        entry[4] = None  # merged in from a segment: keys come from the values when written
         self.count += 1
         self.vbytes += len(vbytes)
         self.check_budget()
@@ -80,20 +88,29 @@ class TermPool(PostingPool):
             get = terms.get
             ids = array("I", [base + n for n in fp.ids])
             weights, vlens, vdata = fp.weights, fp.vlens, fp.vdata
-            start = vstart = new = 0
-            for tbytes, end, vend in zip(fp.terms, fp.ends, fp.vends):
+            keys = fp.keys
+            if keys is not None and base:
+                keys = array("Q", map((base << KEY_SHIFT).__add__, keys))
+            start = vstart = kstart = new = 0
+            for tbytes, end, vend, kend in zip(fp.terms, fp.ends, fp.vends, fp.kends or fp.ends):
                 entry = get(tbytes)
                 if entry is None:
                     entry = terms[tbytes] = new_entry()
                     new += 1
-                docnums, weighted, sizes, values = entry
+                docnums, weighted, sizes, values, held = entry
                 docnums += ids[start:end]
                 weighted += weights[start:end]
                 sizes += vlens[start:end]
                 values += vdata[vstart:vend]
-                start, vstart = end, vend
+                if held is not None:
+                    if keys is None:
+                        entry[4] = None
+                    else:
+                        held += keys[kstart:kend]
+                start, vstart, kstart = end, vend, kend
             self.count += len(ids)
             self.vbytes += len(vdata)
+            self.keys += len(keys) if keys is not None else 0
             self.held += new
         self.check_budget()
 
@@ -104,18 +121,18 @@ class TermPool(PostingPool):
     def spill(self) -> None:
         """Write the held postings out as one sorted Whoosh run (memory budget reached)."""
         self.current = list(self.flat())
-        self.terms, self.count, self.vbytes, self.held = {}, 0, 0, 0
+        self.terms, self.count, self.vbytes, self.held, self.keys = {}, 0, 0, 0, 0
         PostingPool.save(self)
 
     def iter_postings(self) -> Any:
         if self.terms:
             self.spill() if self.runs else self.current.extend(self.flat())
-            self.terms, self.count, self.vbytes, self.held = {}, 0, 0, 0
+            self.terms, self.count, self.vbytes, self.held, self.keys = {}, 0, 0, 0, 0
         return PostingPool.iter_postings(self)
 
     def flat(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         for fieldname, terms in sorted(self.terms.items()):
-            for tbytes, (ids, weights, vlens, vdata) in sorted(terms.items()):
+            for tbytes, (ids, weights, vlens, vdata, _) in sorted(terms.items()):
                 offset = 0
                 for docnum, weight, size in zip(ids, weights, vlens):
                     yield fieldname, tbytes, docnum, weight, bytes(vdata[offset:offset + size])
@@ -174,6 +191,8 @@ def flush_grouped(writer: Any) -> bool:
                 fw.finish_term()
             fw.finish_field()
         fw.close()
+        positional = {name: terms for name, terms in fields.items() if writer.schema[name].format.supports("positions")}
+        phrasefile.write(writer.get_segment(), writer.storage, positional)
     finally:
         if pdr is not None:
             pdr.close()
@@ -186,7 +205,7 @@ def write_blocks(pw: Any, entry: Entry, lengths: Any) -> None:
     state its ``add_posting`` calls would: every full block written, the last one buffered for
     ``finish_postings``. The block statistics are the ones ``add_posting`` keeps (lengths: only non-zero;
     max weight: from 0, the weights as given, before the block stores them as 32-bit floats)."""
-    ids, weights, vlens, vdata = entry
+    ids, weights, vlens, vdata, _ = entry
     limit, total, offset = pw._blocklimit, len(ids), 0
     for start in range(0, total, limit):
         end = min(start + limit, total)

@@ -14,9 +14,11 @@ import pickle
 import zlib
 from array import array
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any, Optional
 
 from .index import Analyzed, analyze
+from .phrasefile import KEY_SHIFT
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
@@ -38,6 +40,10 @@ class FieldPostings:
     weights: array = field(default_factory=lambda: array("d"))
     vlens: array = field(default_factory=lambda: array("I"))
     vdata: bytes = b""
+    # A field with positions: each occurrence's (passage << KEY_SHIFT | position), term by term as above
+    # (``kends[k]`` closes term k's run), for the segment's ``.phr`` file. None: not known for this document.
+    keys: Optional[array] = None
+    kends: array = field(default_factory=lambda: array("I"))
 
 
 @dataclass
@@ -54,7 +60,7 @@ class Prepared:
 
 def prepare(schema: "Schema", passages: list["Passage"]) -> Prepared:
     """Analyse ``passages`` (one document's, in order) into a ``Prepared``."""
-    analyzed = [analyze(schema, p) for p in passages]
+    analyzed = [analyze(schema, p, n << KEY_SHIFT) for n, p in enumerate(passages)]
     stored = [stored_bytes(a) for a in analyzed]
     return Prepared(len(analyzed), stored, per_field(analyzed), grouped(analyzed))
 
@@ -80,23 +86,30 @@ def per_field(analyzed: list[Analyzed]) -> list[tuple[str, Optional[list[int]], 
 
 def grouped(analyzed: list[Analyzed]) -> dict[str, FieldPostings]:
     """Each field's postings by term (terms sorted; passage numbers ascending within a term)."""
-    by_field: dict[str, tuple[list[int], list[bytes], list[float], list[bytes]]] = {}
+    by_field: dict[str, list[Any]] = {}
     for n, a in enumerate(analyzed):
         for name, items, _ in a.postings:
             if not items:
                 continue
             columns = by_field.get(name)
             if columns is None:
-                columns = by_field[name] = ([], [], [], [])
+                columns = by_field[name] = [[], [], [], [], [] if name in a.keys else None]
             terms, _, weights, values = zip(*items)
             columns[0].extend([n] * len(items))
             columns[1].extend(terms)
             columns[2].extend(weights)
             columns[3].extend(values)
+            if columns[4] is not None:
+                held = a.keys.get(name)
+                if held is None:  # this passage's keys are unknown: the document gets none
+                    columns[4] = None
+                else:
+                    columns[4].extend(held)
     return {name: flatten(*columns) for name, columns in by_field.items()}
 
 
-def flatten(ids: list[int], terms: list[bytes], weights: list[float], values: list[bytes]) -> FieldPostings:
+def flatten(ids: list[int], terms: list[bytes], weights: list[float], values: list[bytes],
+            keys: Optional[list[list[int]]] = None) -> FieldPostings:
     """Postings in passage order regrouped by term: a stable sort keeps each term's passages in order."""
     order = sorted(range(len(terms)), key=terms.__getitem__)
     values = [values[i] or b"" for i in order]
@@ -116,4 +129,14 @@ def flatten(ids: list[int], terms: list[bytes], weights: list[float], values: li
     if last is not None:
         out.ends.append(len(order))
         out.vends.append(vsize)
+    if keys is not None:
+        out.keys, out.kends = sorted_keys(keys, order, out.ends)
     return out
+
+
+def sorted_keys(keys: list[list[int]], order: list[int], ends: array) -> tuple[array, array]:
+    """The postings' keys put in ``order``, and where each term's run of them ends (``ends``: where each
+    term's run of postings ends). No Python loop per posting: this runs for every word of the corpus."""
+    moved = list(map(keys.__getitem__, order))
+    upto = [0, *accumulate(map(len, moved))]
+    return array("Q", chain.from_iterable(moved)), array("I", map(upto.__getitem__, ends))

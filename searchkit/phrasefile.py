@@ -1,0 +1,137 @@
+"""Where a segment's common words occur, laid out for phrase lookups: the ``.phr`` file.
+
+A phrase of common words ("new international economic order") is counted by finding where its words sit
+next to each other. In Whoosh's postings every occurrence is a few bytes of a pickle, inside a
+compressed 128-posting block: finding the passages where "economic" is followed by "order" means
+decompressing and unpickling every block of both words, one posting at a time, in Python.
+
+So for every word found in at least ``MIN_POSTINGS`` passages of a segment, this file holds all its
+occurrences once more, as one sorted array of 64-bit keys ``passage << KEY_SHIFT | position``. The places
+where "economic" is followed by "order" are then the intersection of two sets built from two arrays, which
+Python does in C; a further, more common word is checked with one binary search per place left.
+
+The keys are computed by the index workers, which know the positions before they are pickled
+(``prepare.py``); postings merged in from an older segment come without them and are decoded from their
+values when the file is written. The file is written beside the segment's other files at its flush
+(``pool.flush_grouped``), so Whoosh assembles it into the segment's compound file and deletes it with the
+segment. A segment without one (written by Whoosh's own flush, or by an older searchkit) is read from its
+postings as before: ``phrases.py`` uses this file only when it is there and well formed.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import sys
+from array import array
+from itertools import accumulate
+from typing import Any, Optional
+
+EXT = ".phr"
+MAGIC = b"SKPHR2\n\x00"
+MIN_POSTINGS = 512  # rarer words take at most four blocks of Whoosh's postings: cheap enough there
+KEY_SHIFT = 24
+KEY_LIMIT = 1 << KEY_SHIFT  # positions at or past this (a 16-million-word passage) get no keys
+_TAIL = struct.Struct("<Q")  # where the directory starts
+
+Directory = dict[str, dict[bytes, tuple[int, int]]]  # field -> term -> (offset, keys)
+
+
+def write(segment: Any, storage: Any, fields: dict[str, list[tuple[bytes, Any]]]) -> None:
+    """Write the ``.phr`` file of ``segment``: ``fields`` maps a positions field to its terms in order,
+    each with the pool's entry (passage numbers, weights, value lengths, value bytes, keys or None). A
+    segment without a word that common gets no file."""
+    chosen = {name: [(t, e) for t, e in terms if len(e[0]) >= MIN_POSTINGS] for name, terms in fields.items()}
+    if not any(chosen.values()):
+        return
+    directory: Directory = {}
+    out = segment.create_file(storage, EXT)
+    try:
+        out.write(MAGIC)
+        at = len(MAGIC)
+        for name, terms in chosen.items():
+            table = directory[name] = {}
+            for tbytes, entry in terms:
+                keys = entry[4] if entry[4] is not None else keys_from_values(entry[0], entry[2], entry[3])
+                if keys is None:
+                    continue
+                table[tbytes] = (at, len(keys))
+                out.write(keys.tobytes())
+                at += keys.itemsize * len(keys)
+        out.write(pickle.dumps((sys.byteorder, directory), 5))
+        out.write(_TAIL.pack(at))
+    finally:
+        out.close()
+
+
+def keys_from_values(ids: array, vlens: array, vdata: bytes) -> Optional[array]:
+    """The keys of postings that came without them (merged from another segment), from Whoosh's
+    position bytes; None when a position is too large for a key."""
+    keys = array("Q")
+    offset = 0
+    for docnum, size in zip(ids, vlens):
+        value = bytes(vdata[offset + 4 : offset + size])
+        offset += size
+        positions = list(accumulate(pickle.loads(value if value.endswith(b".") else value + b".")))
+        if positions and positions[-1] >= KEY_LIMIT:
+            return None
+        high = docnum << KEY_SHIFT
+        keys.extend([high | p for p in positions])
+    return keys
+
+
+class PhraseFile:
+    """The ``.phr`` file of one segment, opened on its memory map."""
+
+    def __init__(self, buf: memoryview, directory: Directory) -> None:
+        self._buf = buf
+        self._directory = directory
+
+    def keys(self, field: str, tbytes: bytes) -> Optional[memoryview]:
+        """The word's occurrences as sorted keys, or None when the file does not hold it (a rarer word)."""
+        found = self._directory.get(field, {}).get(tbytes)
+        if found is None:
+            return None
+        at, count = found
+        return self._buf[at : at + 8 * count].cast("Q")
+
+    def holds(self, field: str) -> bool:
+        return field in self._directory
+
+
+def open_for(leaf: Any) -> Optional[PhraseFile]:
+    """The ``.phr`` file of a segment reader, opened once per reader; None when there is none or it is not
+    one this code wrote (then phrases are read from the postings)."""
+    held = leaf.__dict__.get("_searchkit_phr", False)
+    if held is False:
+        held = leaf.__dict__["_searchkit_phr"] = _open(leaf)
+    return held
+
+
+def _open(leaf: Any) -> Optional[PhraseFile]:
+    segment, storage = getattr(leaf, "_segment", None), getattr(leaf, "_storage", None)
+    if segment is None or storage is None:
+        return None
+    try:
+        name = segment.make_filename(EXT)
+        if not storage.file_exists(name):
+            return None
+        buf = _buffer(storage.open_file(name))
+        if len(buf) < len(MAGIC) + _TAIL.size or bytes(buf[: len(MAGIC)]) != MAGIC:
+            return None
+        start = _TAIL.unpack(buf[-_TAIL.size :])[0]
+        order, directory = pickle.loads(buf[start : -_TAIL.size])
+    except Exception:  # unreadable: the postings still answer, only slower
+        return None
+    if order != sys.byteorder:
+        return None
+    return PhraseFile(buf, directory)
+
+
+def _buffer(f: Any) -> memoryview:
+    """The file's bytes: the memory map's view when Whoosh opened it on one, else read in."""
+    buf = getattr(f, "_buf", None)
+    if isinstance(buf, memoryview):
+        return buf.cast("B") if buf.format != "B" else buf
+    f.seek(0)
+    return memoryview(f.read())

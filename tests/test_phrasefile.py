@@ -1,0 +1,121 @@
+"""Phrases counted from a segment's ``.phr`` keys are the ones Whoosh's own phrase matcher counts, however
+the segment was written (fresh, merged, with deletions) and whatever the file holds or lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from searchkit import lean, phrasefile, phrases
+from searchkit.index import Store
+from searchkit.analysis import terms
+from searchkit.phrases import phrase_counts
+from tests.test_phrases import whoosh_counts
+
+SPEECHES = {
+    "a.txt": "The right of peoples to self-determination is the right of all peoples.\n\n"
+             "Peoples to peoples: the right of peoples to self-determination, again and again.\n",
+    "b.txt": "A new international economic order. The new international economic order is not new.\n\n"
+             "Order, order: economic order and international order.\n",
+    "c.txt": "Small island developing States, small island developing States, and small islands.\n",
+}
+
+
+@pytest.fixture
+def every_word(monkeypatch):
+    """Every word of a segment goes into its .phr file (the real threshold is hundreds of passages)."""
+    monkeypatch.setattr(phrasefile, "MIN_POSTINGS", 1)
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def check(index: Path) -> int:
+    """Every run of 1-4 analysed words of every passage (and a few found nowhere) is counted as Whoosh
+    counts it; returns how many phrases were checked."""
+    store = Store.open(index)
+    with store.ix.searcher() as searcher:
+        leaves = list(searcher.reader().leaf_readers())
+        found = [("peopl", "peopl"), ("order", "order", "order"), ("new", "zzq"), ("right", "peopl", "right")]
+        for d in range(searcher.doc_count_all()):
+            words = terms(searcher.stored_fields(d).get("text", ""))
+            found += [tuple(words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)]
+        phrases = list(dict.fromkeys(found))
+        for words in phrases:
+            assert phrase_counts(leaves, "text", words) == whoosh_counts(searcher, "text", words), words
+    return len(phrases)
+
+
+def leaves_with_file(index: Path) -> tuple[int, int]:
+    """(segments, segments whose .phr file opens)."""
+    reader = Store.open(index).ix.reader()
+    try:
+        leaves = [leaf for leaf, _ in reader.leaf_readers()] if not reader.is_atomic() else [reader]
+        return len(leaves), sum(phrasefile.open_for(leaf) is not None for leaf in leaves)
+    finally:
+        reader.close()
+
+
+def test_a_fresh_segment_has_a_file_and_counts_match_whoosh(every_word, run, tmp_path):
+    docs = write(tmp_path / "docs", SPEECHES)
+    assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    assert leaves_with_file(tmp_path / "ix") == (1, 1)
+    assert check(tmp_path / "ix") > 50
+
+
+def test_merged_segments_with_deletions_get_keys_from_their_values(every_word, run, tmp_path, monkeypatch):
+    decoded = []
+    original = phrasefile.keys_from_values
+    monkeypatch.setattr(phrasefile, "keys_from_values", lambda *a: decoded.append(1) or original(*a))
+    docs = write(tmp_path / "docs", SPEECHES)
+    assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    for n in range(5):  # Whoosh merges small segments once there are five
+        write(docs, {f"d{n}.txt": "The right of peoples. Economic order, new order. " * (n + 1) + "\n"})
+        if n == 2:
+            write(docs, {"a.txt": "Peoples to self-determination: the right of peoples, at last.\n"})  # replaced
+        assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    assert decoded, "no segment was merged: the test no longer covers postings without keys"
+    segments, with_file = leaves_with_file(tmp_path / "ix")
+    assert with_file == segments
+    assert check(tmp_path / "ix") > 50
+
+
+def test_an_unreadable_file_falls_back_to_the_postings(every_word, run, tmp_path, monkeypatch):
+    docs = write(tmp_path / "docs", SPEECHES)
+    assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    monkeypatch.setattr(phrasefile, "MAGIC", b"NOTOURS\n")  # as if written by another version
+    assert leaves_with_file(tmp_path / "ix") == (1, 0)
+    assert check(tmp_path / "ix") > 50
+
+
+def test_positions_too_large_for_a_key_are_counted_from_the_postings(every_word, run, tmp_path, monkeypatch):
+    for module in (lean, phrasefile, phrases):
+        monkeypatch.setattr(module, "KEY_LIMIT", 6)  # a passage past 6 words gets no keys
+    docs = write(tmp_path / "docs", {**SPEECHES, "e.txt": "Zebra crossing.\n"})
+    assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    reader = Store.open(tmp_path / "ix").ix.reader()
+    try:
+        held = phrasefile.open_for(next(leaf for leaf, _ in reader.leaf_readers()))
+        assert held is not None
+        assert held.keys("text", b"peopl") is None  # also too far into its passages: left out of the file
+        assert list(held.keys("text", b"zebra") or []) == [held.keys("text", b"zebra")[0]]  # one occurrence
+    finally:
+        reader.close()
+    assert check(tmp_path / "ix") > 50
+
+
+def test_deleted_passages_are_not_counted(every_word, run, tmp_path):
+    docs = write(tmp_path / "docs", SPEECHES)
+    assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    write(docs, {"a.txt": "Nothing about peoples here.\n"})  # the old passages stay, deleted, in the segment
+    assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    reader = Store.open(tmp_path / "ix").ix.reader()
+    assert reader.has_deletions()
+    reader.close()
+    assert leaves_with_file(tmp_path / "ix") == (2, 2)
+    assert check(tmp_path / "ix") > 50
