@@ -20,6 +20,7 @@ postings as before: ``phrases.py`` uses this file only when it is there and well
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import sys
@@ -81,10 +82,12 @@ def keys_from_values(ids: array, vlens: array, vdata: bytes) -> Optional[array]:
 
 
 class PhraseFile:
-    """The ``.phr`` file of one segment, opened on its memory map."""
+    """The ``.phr`` file of one segment, read with ``pread``: a word's keys are copied in for one lookup
+    and freed after it. Read through Whoosh's memory map instead, every page a phrase touched would stay
+    in the process's resident set: at 386,000 passages a server's RSS grew by 130 MB."""
 
-    def __init__(self, buf: memoryview, directory: Directory) -> None:
-        self._buf = buf
+    def __init__(self, path: str, base: int, directory: Directory) -> None:
+        self._path, self._base = path, base  # the file (opened per lookup: nothing left open), where the .phr starts
         self._directory = directory
 
     def keys(self, field: str, tbytes: bytes) -> Optional[memoryview]:
@@ -93,7 +96,10 @@ class PhraseFile:
         if found is None:
             return None
         at, count = found
-        return self._buf[at : at + 8 * count].cast("Q")
+        data = _read(self._path, self._base + at, 8 * count)
+        if len(data) != 8 * count:
+            raise OSError(f"{self._path}: phrase file cut short")
+        return memoryview(data).cast("Q")
 
     def holds(self, field: str) -> bool:
         return field in self._directory
@@ -113,25 +119,41 @@ def _open(leaf: Any) -> Optional[PhraseFile]:
     if segment is None or storage is None:
         return None
     try:
-        name = segment.make_filename(EXT)
-        if not storage.file_exists(name):
+        where = _where(segment, storage, segment.make_filename(EXT))
+        if where is None:
             return None
-        buf = _buffer(storage.open_file(name))
-        if len(buf) < len(MAGIC) + _TAIL.size or bytes(buf[: len(MAGIC)]) != MAGIC:
+        path, base, length = where
+        if length < len(MAGIC) + _TAIL.size or _read(path, base, len(MAGIC)) != MAGIC:
             return None
-        start = _TAIL.unpack(buf[-_TAIL.size :])[0]
-        order, directory = pickle.loads(buf[start : -_TAIL.size])
+        start = _TAIL.unpack(_read(path, base + length - _TAIL.size, _TAIL.size))[0]
+        order, directory = pickle.loads(_read(path, base + start, length - _TAIL.size - start))
     except Exception:  # unreadable: the postings still answer, only slower
         return None
     if order != sys.byteorder:
         return None
-    return PhraseFile(buf, directory)
+    return PhraseFile(path, base, directory)
 
 
-def _buffer(f: Any) -> memoryview:
-    """The file's bytes: the memory map's view when Whoosh opened it on one, else read in."""
-    buf = getattr(f, "_buf", None)
-    if isinstance(buf, memoryview):
-        return buf.cast("B") if buf.format != "B" else buf
-    f.seek(0)
-    return memoryview(f.read())
+def _read(path: str, offset: int, size: int) -> bytes:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return os.pread(fd, size, offset)
+    finally:
+        os.close(fd)
+
+
+def _where(segment: Any, storage: Any, name: str) -> Optional[tuple[str, int, int]]:
+    """(path, offset, length) of a segment's file on disk: inside its compound ``.seg`` file (Whoosh reads
+    a compound segment through an ``OverlayStorage`` whose first storage is the compound one), or on its
+    own; None when it is not there."""
+    compound, plain = getattr(storage, "a", None), getattr(storage, "b", storage)
+    folder = getattr(plain, "folder", None)
+    if folder is None:
+        return None
+    if compound is not None and hasattr(compound, "range"):
+        if not compound.file_exists(name):
+            return None
+        offset, length = compound.range(name)
+        return os.path.join(folder, segment.make_filename(segment.COMPOUND_EXT)), offset, length
+    path = os.path.join(folder, name)
+    return (path, 0, os.path.getsize(path)) if os.path.exists(path) else None
