@@ -10,9 +10,9 @@ occurrences once more, as one sorted array of 64-bit keys ``passage << KEY_SHIFT
 where "economic" is followed by "order" are then the intersection of two sets built from two arrays, which
 Python does in C; a further, more common word is checked with one binary search per place left.
 
-The keys are computed by the index workers, which know the positions before they are pickled
-(``prepare.py``); postings merged in from an older segment come without them and are decoded from their
-values when the file is written. The file is written beside the segment's other files at its flush
+The keys cost the index workers nothing: ``lean.index_field`` numbers a passage's words from its key, and
+``prepare.py`` regroups them by term. Postings merged in from an older segment come without them; their
+values are decoded by the field's own format when the file is written. The file is written beside the segment's other files at its flush
 (``pool.flush_grouped``), so Whoosh assembles it into the segment's compound file and deletes it with the
 segment. A segment without one (written by Whoosh's own flush, or by an older searchkit) is read from its
 postings as before: ``phrases.py`` uses this file only when it is there and well formed.
@@ -25,8 +25,7 @@ import pickle
 import struct
 import sys
 from array import array
-from itertools import accumulate
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 EXT = ".phr"
 MAGIC = b"SKPHR2\n\x00"
@@ -38,10 +37,12 @@ _TAIL = struct.Struct("<Q")  # where the directory starts
 Directory = dict[str, dict[bytes, tuple[int, int]]]  # field -> term -> (offset, keys)
 
 
-def write(segment: Any, storage: Any, fields: dict[str, list[tuple[bytes, Any]]]) -> None:
+def write(segment: Any, storage: Any, fields: dict[str, list[tuple[bytes, Any]]],
+          decoders: dict[str, Callable[[bytes], list[int]]]) -> None:
     """Write the ``.phr`` file of ``segment``: ``fields`` maps a positions field to its terms in order,
-    each with the pool's entry (passage numbers, weights, value lengths, value bytes, keys or None). A
-    segment without a word that common gets no file."""
+    each with the pool's entry (passage numbers, weights, value lengths, value bytes, keys or None), and
+    ``decoders`` each field to its format's decoding of a value's positions (for postings without keys).
+    A segment without a word that common gets no file."""
     chosen = {name: [(t, e) for t, e in terms if len(e[0]) >= MIN_POSTINGS] for name, terms in fields.items()}
     if not any(chosen.values()):
         return
@@ -53,7 +54,9 @@ def write(segment: Any, storage: Any, fields: dict[str, list[tuple[bytes, Any]]]
         for name, terms in chosen.items():
             table = directory[name] = {}
             for tbytes, entry in terms:
-                keys = entry[4] if entry[4] is not None else keys_from_values(entry[0], entry[2], entry[3])
+                keys = entry[4]
+                if keys is None:
+                    keys = keys_from_values(entry[0], entry[2], entry[3], decoders[name])
                 if keys is None:
                     continue
                 table[tbytes] = (at, len(keys))
@@ -65,15 +68,14 @@ def write(segment: Any, storage: Any, fields: dict[str, list[tuple[bytes, Any]]]
         out.close()
 
 
-def keys_from_values(ids: array, vlens: array, vdata: bytes) -> Optional[array]:
-    """The keys of postings that came without them (merged from another segment), from Whoosh's
-    position bytes; None when a position is too large for a key."""
+def keys_from_values(ids: array, vlens: array, vdata: bytes, decode: Callable[[bytes], list[int]]) -> Optional[array]:
+    """The keys of postings that came without them (merged from another segment), from their values'
+    positions; None when a position is too large for a key."""
     keys = array("Q")
     offset = 0
     for docnum, size in zip(ids, vlens):
-        value = bytes(vdata[offset + 4 : offset + size])
+        positions = decode(bytes(vdata[offset : offset + size]))
         offset += size
-        positions = list(accumulate(pickle.loads(value if value.endswith(b".") else value + b".")))
         if positions and positions[-1] >= KEY_LIMIT:
             return None
         high = docnum << KEY_SHIFT

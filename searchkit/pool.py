@@ -22,6 +22,7 @@ from whoosh.writing import PostingPool
 
 from . import phrasefile
 from .phrasefile import KEY_SHIFT
+from .phrases import positions_decoder
 
 if TYPE_CHECKING:
     from .prepare import FieldPostings
@@ -191,8 +192,10 @@ def flush_grouped(writer: Any) -> bool:
                 fw.finish_term()
             fw.finish_field()
         fw.close()
-        positional = {name: terms for name, terms in fields.items() if writer.schema[name].format.supports("positions")}
-        phrasefile.write(writer.get_segment(), writer.storage, positional)
+        formats = {name: writer.schema[name].format for name in fields}
+        positional = {name: terms for name, terms in fields.items() if formats[name].supports("positions")}
+        decoders = {name: positions_decoder(formats[name]) for name in positional}
+        phrasefile.write(writer.get_segment(), writer.storage, positional, decoders)
     finally:
         if pdr is not None:
             pdr.close()
