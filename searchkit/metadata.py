@@ -38,7 +38,9 @@ SPOKESPERSON = re.compile(r"Spokesperson (?P<name>[A-Z][\w-]+(?: [A-Z][\w-]+){0,
 MINISTRY_TITLE = re.compile(r"\bForeign Ministry Spokesperson\b|\bMinistry of Foreign Affairs\b")
 # The fmprc.gov.cn page template: its language bar and its "Suggest to a friend" button.
 MINISTRY_PAGE = ("Suggest to a friend",)
-DEBRIS = re.compile(r"\s*(?:hinh anh \d+|Illustrative (?:image|photo)\b).*$", re.I)
+# Searched without the leading \s* and trailing .*$ that say what is cut: a pattern opening with \s* is
+# tried at every position of every paragraph (strip_debris puts them back).
+DEBRIS = re.compile(r"hinh anh \d+|Illustrative (?:image|photo)\b", re.I)
 LEAD_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z\"“‘(])")
 NEAR_TOP = 6
 TITLE_CHARS = 200
@@ -146,8 +148,14 @@ def set_source(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kind
 
 def strip_debris(text: str) -> int:
     """Where scraping debris after a headline begins ("hinh anh 1Illustrative image (Photo: ...)")."""
-    match = DEBRIS.search(text)
-    return match.start() if match and len(text[:match.start()].split()) >= 3 else len(text)
+    for match in DEBRIS.finditer(text):
+        if "\n" in text[match.end():].removesuffix("\n"):
+            continue  # the debris runs to the end of the text (what .*$ asked of it)
+        start = match.start()
+        while start and text[start - 1].isspace():
+            start -= 1
+        return start if len(text[:start].split()) >= 3 else len(text)
+    return len(text)
 
 
 # Speakers of press-conference turns.

@@ -24,6 +24,7 @@ _INVISIBLE = re.compile(f"[{ZERO_WIDTH}\x00-\x08\x0e-\x1f\x7f]")
 _MOJIBAKE = re.compile("[\u00c2-\u00c5\u00e2][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6"
                        "\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122"
                        "\u0161\u203a\u0153\u017e\u0178]|" + r"(?<=[A-Za-z])\u00e2(?=(?:s|t|ll|re|ve|d|m)\b)")
+_LEAD = re.compile("[\u00c2-\u00c5\u00e2]")
 # What is left of an apostrophe whose last two bytes were lost ("Australiaâs"): ftfy cannot see it.
 _LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\u00e2(?=(?:s|t|ll|re|ve|d|m)\b)")
 
@@ -62,7 +63,9 @@ def split_lines(text: str) -> list[Line]:
 def clean_line(doc: str, start: int, end: int) -> Line:
     raw = doc[start:end]
     indent = len(raw) - len(raw.lstrip())
-    if _MOJIBAKE.search(raw):
+    # Every trace of mojibake starts with one of a few lead characters: looking for them alone first is
+    # several times faster than the whole pattern, which runs for every line of every document.
+    if not raw.isascii() and _LEAD.search(raw) and _MOJIBAKE.search(raw):
         pieces = _fold(_repaired_chars(raw, start))
     elif _INVISIBLE.search(raw):
         pieces = _fold([(c, start + i, 0) for i, c in enumerate(raw)])

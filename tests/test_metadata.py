@@ -150,3 +150,17 @@ def test_datelines_give_place_and_source(lead, place, source, date):
     first = segment(doc)[0]
     assert (first.place, first.source, first.date) == (place, source, date)
     assert first.kind == "title" and first.title == "Leaders meet on railway cooperation"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Leaders met in Hanoi today hinh anh 1Illustrative image (Photo: VNA)", "Leaders met in Hanoi today"),
+    ("Leaders met in Hanoi today  \tIllustrative photo: VNA\n", "Leaders met in Hanoi today"),
+    ("Leaders met in Hanoi today Illustrative image\nand more text", None),  # not at the end: no debris
+    ("Two words hinh anh 2", None),  # too little before it to be a headline
+    ("Leaders met in Hanoi Illustrative imagery is not debris", None),
+    ("Leaders met in Hanoi today ILLUSTRATIVE PHOTO\nthen HINH ANH 3 (VNA)", "Leaders met in Hanoi today ILLUSTRATIVE PHOTO\nthen"),
+])
+def test_strip_debris_cuts_only_a_trailing_scrap(text: str, kept: str) -> None:
+    from searchkit.metadata import strip_debris
+
+    assert text[:strip_debris(text)] == (text if kept is None else kept)
