@@ -148,6 +148,9 @@ def set_source(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kind
 
 def strip_debris(text: str) -> int:
     """Where scraping debris after a headline begins ("hinh anh 1Illustrative image (Photo: ...)")."""
+    lowered = text.lower()  # a pattern with IGNORECASE is tried at every position: first a plain look
+    if "nh an" not in lowered and "trat" not in lowered:  # (no i, s or k: IGNORECASE also matches ı, ſ, K)
+        return len(text)
     for match in DEBRIS.finditer(text):
         if "\n" in text[match.end():].removesuffix("\n"):
             continue  # the debris runs to the end of the text (what .*$ asked of it)

@@ -161,3 +161,21 @@ def test_an_apostrophe_that_lost_two_of_its_bytes_is_restored():
     assert para.omap.text == "Australia’s role is the People’s choice, as in the château."
     s, e = para.omap.span_to_doc(0, len("Australia’s"))
     assert doc[s:e] == "Australia\u00e2s"
+
+
+def test_remembered_sentence_break_decisions_split_as_punkt_does(monkeypatch):
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from searchkit import sentences
+
+    text = ("Mr. Smith met the U.N. envoy at 5 p.m. on Monday. The talks ended. Mr. Smith left. "
+            "Dr. Jones stayed (as agreed.) Then the U.N. envoy spoke. The talks ended.")
+    trained = sentences.Sentencer.train([text * 3])
+    plain = PunktSentenceTokenizer(trained.params, lang_vars=sentences.language_vars())
+    expected = [(int(s), int(e)) for s, e in plain.span_tokenize(text)]
+    assert trained.spans(text) == expected
+    assert trained.spans(text) == expected  # every decision now remembered
+    monkeypatch.setattr(sentences, "CONTEXT_CACHE", 1)  # the memory starts over when full
+    small = sentences.Sentencer(trained.params)
+    assert small.spans(text) == small.spans(text) == expected
+    assert len(expected) >= 5
