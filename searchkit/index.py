@@ -102,12 +102,13 @@ class Analyzed:
     stored: dict[str, Any]
     postings: list[tuple[str, list[tuple[bytes, int, float, bytes]], int]]
     columns: dict[str, Any] = field(default_factory=dict)
-    keys: dict[str, list[list[int]]] = field(default_factory=dict)  # per field with positions: .phr keys a posting
+    # Per field with positions: each posting's positions, for the .phr keys (None: a field Whoosh indexed)
+    positions: dict[str, list[list[int]]] = field(default_factory=dict)
 
 
-def analyze(schema: Schema, passage: Passage, high: int = 0) -> Analyzed:
+def analyze(schema: Schema, passage: Passage) -> Analyzed:
     """What ``SegmentWriter.add_document`` would compute for ``passage``, as plain picklable data (and the
-    ``.phr`` keys of its fields with positions, numbered from ``high``: see ``lean.index_field``)."""
+    positions of its fields with positions, for the ``.phr`` keys: see ``lean.index_field``)."""
     fields = passage_fields(passage)
     result = Analyzed({}, [])
     for name, value in sorted(fields.items()):
@@ -115,10 +116,10 @@ def analyze(schema: Schema, passage: Passage, high: int = 0) -> Analyzed:
             continue
         fieldtype = schema[name]
         if fieldtype.indexed:
-            keys: list[list[int]] = []
-            items = index_field(fieldtype, value, keys, high)  # Whoosh's own postings, computed lean (lean.py)
-            if keys and len(keys) == len(items):
-                result.keys[name] = keys
+            positions: list[list[int]] = []
+            items = index_field(fieldtype, value, positions)  # Whoosh's own postings, computed lean (lean.py)
+            if positions and len(positions) == len(items):
+                result.positions[name] = positions
             length = sum(freq for _, freq, _, _ in items) if fieldtype.scorable else 0
             result.postings.append((name, items, length))
         # As add_document does: "_stored_<name>" is stored (and put in the column) in place of the value.

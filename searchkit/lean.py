@@ -41,18 +41,16 @@ class LeanChain:
         self.renumber = stop is not None and stop.renumber
         self.cache: dict[str, Any] = {}
 
-    def positions(self, value: str, high: int = 0) -> dict[str, list[int]]:
-        """Each term of ``value`` with its positions, in order of first occurrence (as Whoosh numbers them),
-        plus ``high`` (a passage's part of a ``.phr`` key: see ``index_field``)."""
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of ``value`` with its positions, in order of first occurrence (as Whoosh numbers them)."""
         cache, learn = self.cache, self.learn
         terms = [cache[w] if w in cache else learn(w) for w in self.words(value)]
         found: dict[str, list[int]] = {}
         if self.renumber:  # the first kept word keeps its place, the others follow it closely
             kept = [t for t in terms if t is not False]
-            first = terms.index(kept[0]) if kept else 0
-            numbered: Iterable[tuple[int, str]] = enumerate(kept, start=high + first)
+            numbered: Iterable[tuple[int, str]] = enumerate(kept, start=terms.index(kept[0]) if kept else 0)
         else:
-            numbered = ((i, t) for i, t in enumerate(terms, start=high) if t is not False)
+            numbered = ((i, t) for i, t in enumerate(terms) if t is not False)
         for pos, term in numbered:
             held = found.get(term)
             if held is None:
@@ -108,13 +106,13 @@ def chain_for(field: Any) -> Optional[LeanChain]:
     return held[1]
 
 
-def index_field(field: Any, value: Any, keys: Optional[list[list[int]]] = None, high: int = 0) -> Items:
+def index_field(field: Any, value: Any, positions: Optional[list[list[int]]] = None) -> Items:
     """``list(field.index(value))``, the lean way when the field allows it.
 
-    Given a list, a field with positions also gets each posting's ``.phr`` keys appended to it: its
-    positions plus ``high`` (the passage's number shifted, ``phrasefile.KEY_SHIFT``). Numbering the
-    words from ``high`` makes the keys at no cost: this runs for every word of the corpus. Nothing is
-    appended when Whoosh did the work, or when a position is too large for a key.
+    Given a list, a field with positions also gets each posting's positions appended to it, for the
+    ``.phr`` keys (``prepare.sorted_keys``): nothing when Whoosh did the work, or when a position is too
+    large for a key. Positions stay counted from 0: small numbers are shared objects in Python, while
+    numbering from a passage's key made a new one for every word of the corpus (a quarter of ``prepare``).
     """
     if type(field.format) is Existence and type(field.analyzer) is IDTokenizer and isinstance(value, str):
         return [(value.encode("utf-8"), 1, field.format.field_boost, b"")]  # an ID: the value is the term
@@ -128,14 +126,11 @@ def index_field(field: Any, value: Any, keys: Optional[list[list[int]]] = None, 
         return [(term.encode("utf-8"), len(poses), len(poses) * boost, pack_uint(len(poses)))
                 for term, poses in chain.positions(value).items()]
     encode, single = field.format.encode, _SINGLE
-    found = chain.positions(value, high if keys is not None else 0)
-    if keys is None or not found:
-        high = 0
-    elif max(map(itemgetter(-1), found.values())) - high < KEY_LIMIT:
-        keys.extend(found.values())
+    found = chain.positions(value)
+    if positions is not None and found and max(map(itemgetter(-1), found.values())) < KEY_LIMIT:
+        positions.extend(found.values())
     return [(term.encode("utf-8"), len(poses), len(poses) * boost,
-             (single.get(poses[0] - high) or _single(poses[0] - high, encode)) if len(poses) == 1
-             else encode([p - high for p in poses] if high else poses))
+             (single.get(poses[0]) or _single(poses[0], encode)) if len(poses) == 1 else encode(poses))
             for term, poses in found.items()]
 
 

@@ -14,6 +14,7 @@ memory budget the pool falls back to Whoosh's run files.
 from __future__ import annotations
 
 from array import array
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -210,16 +211,17 @@ def write_blocks(pw: Any, entry: Entry, lengths: Any) -> None:
     max weight: from 0, the weights as given, before the block stores them as 32-bit floats)."""
     ids, weights, vlens, vdata, _ = entry
     limit, total, offset = pw._blocklimit, len(ids), 0
+    data = bytes(vdata)
     for start in range(0, total, limit):
         end = min(start + limit, total)
         block = ids[start:end]
         given = weights[start:end]
-        values = []
-        for size in vlens[start:end]:
-            if size:
-                values.append(bytes(vdata[offset:offset + size]))
-                offset += size
-        known = [n for n in (lengths[d] for d in block) if n]
+        # The block's values cut from the bytes with C-level iterators (this runs for every posting):
+        # an empty value is not kept, as add_posting does not keep it.
+        bounds = list(accumulate(vlens[start:end], initial=offset))
+        offset = bounds[-1]
+        values = list(filter(None, map(data.__getitem__, map(slice, bounds, bounds[1:]))))
+        known = list(filter(None, map(lengths.__getitem__, block)))
         heaviest = max(given)
         pw._ids, pw._weights, pw._values = block, array("f", given), values
         pw._maxweight = heaviest if heaviest > 0 else 0

@@ -14,7 +14,8 @@ import pickle
 import zlib
 from array import array
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
+from operator import add
 from typing import TYPE_CHECKING, Any, Optional
 
 from .index import Analyzed, analyze
@@ -60,7 +61,7 @@ class Prepared:
 
 def prepare(schema: "Schema", passages: list["Passage"]) -> Prepared:
     """Analyse ``passages`` (one document's, in order) into a ``Prepared``."""
-    analyzed = [analyze(schema, p, n << KEY_SHIFT) for n, p in enumerate(passages)]
+    analyzed = [analyze(schema, p) for p in passages]
     stored = [stored_bytes(a) for a in analyzed]
     return Prepared(len(analyzed), stored, per_field(analyzed), grouped(analyzed))
 
@@ -93,15 +94,15 @@ def grouped(analyzed: list[Analyzed]) -> dict[str, FieldPostings]:
                 continue
             columns = by_field.get(name)
             if columns is None:
-                columns = by_field[name] = [[], [], [], [], [] if name in a.keys else None]
+                columns = by_field[name] = [[], [], [], [], [] if name in a.positions else None]
             terms, _, weights, values = zip(*items)
             columns[0].extend([n] * len(items))
             columns[1].extend(terms)
             columns[2].extend(weights)
             columns[3].extend(values)
             if columns[4] is not None:
-                held = a.keys.get(name)
-                if held is None:  # this passage's keys are unknown: the document gets none
+                held = a.positions.get(name)
+                if held is None:  # this passage's positions are unknown: the document gets no keys
                     columns[4] = None
                 else:
                     columns[4].extend(held)
@@ -109,7 +110,7 @@ def grouped(analyzed: list[Analyzed]) -> dict[str, FieldPostings]:
 
 
 def flatten(ids: list[int], terms: list[bytes], weights: list[float], values: list[bytes],
-            keys: Optional[list[list[int]]] = None) -> FieldPostings:
+            positions: Optional[list[list[int]]] = None) -> FieldPostings:
     """Postings in passage order regrouped by term: a stable sort keeps each term's passages in order."""
     order = sorted(range(len(terms)), key=terms.__getitem__)
     values = [values[i] or b"" for i in order]
@@ -129,14 +130,18 @@ def flatten(ids: list[int], terms: list[bytes], weights: list[float], values: li
     if last is not None:
         out.ends.append(len(order))
         out.vends.append(vsize)
-    if keys is not None:
-        out.keys, out.kends = sorted_keys(keys, order, out.ends)
+    if positions is not None:
+        out.keys, out.kends = sorted_keys(positions, order, out.ids, out.ends)
     return out
 
 
-def sorted_keys(keys: list[list[int]], order: list[int], ends: array) -> tuple[array, array]:
-    """The postings' keys put in ``order``, and where each term's run of them ends (``ends``: where each
-    term's run of postings ends). No Python loop per posting: this runs for every word of the corpus."""
-    moved = list(map(keys.__getitem__, order))
-    upto = [0, *accumulate(map(len, moved))]
-    return array("Q", chain.from_iterable(moved)), array("I", map(upto.__getitem__, ends))
+def sorted_keys(positions: list[list[int]], order: list[int], ids: array, ends: array) -> tuple[array, array]:
+    """The postings' keys (``ids[k] << KEY_SHIFT | position``) in ``order``, and where each term's run of
+    them ends (``ends``: where each term's run of postings ends). Only C-level iterators, no Python loop
+    per occurrence: this runs for every word of the corpus."""
+    moved = list(map(positions.__getitem__, order))
+    counts = list(map(len, moved))
+    upto = [0, *accumulate(counts)]
+    bases = chain.from_iterable(map(repeat, map((1 << KEY_SHIFT).__mul__, ids), counts))
+    keys = array("Q", map(add, bases, chain.from_iterable(moved)))
+    return keys, array("I", map(upto.__getitem__, ends))
