@@ -30,6 +30,7 @@ POOL_MIN_FILES = 20
 Progress = Callable[[int, int], None]
 
 
+TAIL_SHARE = 4  # a last batch estimated under a quarter of the limit is left to be a small one of its own
 BATCH_MB = 160  # postings held before a commit: ~80,000 UN passages, ~250 MB of writing process in all
 
 
@@ -75,6 +76,8 @@ class Run:
         self.seen: set[str] = set()  # files found (read or trusted unchanged)
         self.kept_files: set[str] = set()  # files that could not be read: their documents stay
         self.batch: Optional[Batch] = None
+        self.remaining = 0  # bytes of files still to be read this run
+        self.batch_bytes = 0  # bytes of files read into the batch
         self.dirty = False
         self.changed = False
         self.scopes: list[Scope] = []
@@ -99,7 +102,11 @@ class Run:
             # start-up (about a second) when there are enough files left to read.
             ready = [self.trusted(task) or task for task in files]
             jobs = self.jobs if sum(isinstance(item, Task) for item in ready) >= POOL_MIN_FILES else 1
-            for done, result in enumerate(run_ordered(ready, jobs, process, settled, task_size), start=1):
+            self.remaining = sum(map(task_size, ready))
+            results = run_ordered(ready, jobs, process, settled, task_size)
+            for done, (item, result) in enumerate(zip(ready, results), start=1):
+                self.remaining -= task_size(item)
+                self.batch_bytes += task_size(item)
                 self.take(result)
                 if self.progress:
                     self.progress(done, len(files))
@@ -224,10 +231,17 @@ class Run:
         docs, memory = batch_limits()
         if within_file:
             docs, memory = docs and docs * 4, memory * 3 // 2
-        if (docs is not None and self.batch.documents >= docs) or self.batch.memory() >= memory:
+        held = self.batch.memory()
+        if (docs is not None and self.batch.documents >= docs) or held >= memory:
+            self.commit()
+        elif not within_file and held >= memory // 2 and self.batch_bytes and (
+                self.remaining * held // self.batch_bytes <= memory // TAIL_SHARE):
+            # What is left fits a small last batch: commit this one now, while workers still read, so that
+            # the run ends soon after its last file (the last commit is the one nothing runs beside).
             self.commit()
 
     def commit(self) -> None:
+        self.batch_bytes = 0
         batch = self.batch or self.store.begin()
         if self.changed:
             self.new.last_update = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -145,9 +145,21 @@ class pool:
         self.executor.shutdown(wait=True, cancel_futures=kind is not None)
 
 
+WORKER_NICE = 10
+
+
 def worker_init(parent: int) -> None:
-    """Ctrl-C is the parent's to handle; a worker whose parent died (kill -9) exits on its own."""
+    """Ctrl-C is the parent's to handle; a worker whose parent died (kill -9) exits on its own.
+
+    Workers run at a lower priority than the writing process: it is the one part that cannot run in
+    parallel, and when it fell behind (a commit's segment is written while workers read on) the run
+    ended with the writer alone catching up on one core, seconds after the last file was read.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.nice(WORKER_NICE)
+    except (OSError, AttributeError):  # not permitted, or not on this system: same results, less even
+        pass
 
     def watch() -> None:
         while not gone(parent):

@@ -88,3 +88,45 @@ def test_jobs_default_to_the_cpu_count(run, tmp_path, corpus, monkeypatch):
     result = run("index", str(corpus), "--json", index=tmp_path / "ix")
     assert result.exit_code == 0, result.stderr
     assert pools == [3]
+
+
+def segment_sizes(directory: Path) -> list[int]:
+    return [s.doc_count_all() for s in Store.open(directory).ix._toc.segments]
+
+
+def big_corpus(root: Path, files: int = 40) -> Path:
+    root.mkdir()
+    for n in range(files):
+        paras = [" ".join(f"w{n}x{k}y{j} common{j % 7}" for j in range(40)) + "." for k in range(12)]
+        (root / f"f{n:02}.txt").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+    return root
+
+
+def test_a_run_ends_with_a_small_batch_committed_after_a_big_one(tmp_path, monkeypatch):
+    """When what is left to read fits a quarter of a batch, the batch commits early: the last commit (the one
+    nothing runs beside) stays small. Without the rule, the last batch is whatever the budget left over."""
+    from searchkit import indexer
+    from searchkit.indexer import run_index
+
+    corpus = big_corpus(tmp_path / "corpus")
+    monkeypatch.setenv("SEARCHKIT_BATCH_MB", "1")
+    with Store.writing(tmp_path / "tail") as store:
+        report = run_index(store, [str(corpus)])
+    with_rule = segment_sizes(tmp_path / "tail")
+    monkeypatch.setattr(indexer, "TAIL_SHARE", 10**9)  # the rule never applies
+    with Store.writing(tmp_path / "plain") as store:
+        run_index(store, [str(corpus)])
+    without = segment_sizes(tmp_path / "plain")
+    assert sum(with_rule) == sum(without) == report.passages == 40 * 12
+    assert with_rule[-1] * 4 <= max(with_rule), with_rule
+    assert without[-1] * 4 > max(without), without
+
+
+def test_index_workers_run_at_a_lower_priority_than_the_writer():
+    import os
+
+    from searchkit.workers import WORKER_NICE, pool
+
+    with pool(1) as executor:
+        niceness = executor.submit(os.nice, 0).result()
+    assert niceness == min(os.nice(0) + WORKER_NICE, 19)
