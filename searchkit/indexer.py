@@ -104,12 +104,15 @@ class Run:
             jobs = self.jobs if sum(isinstance(item, Task) for item in ready) >= POOL_MIN_FILES else 1
             self.remaining = sum(map(task_size, ready))
             results = run_ordered(ready, jobs, process, settled, task_size)
-            for done, (item, result) in enumerate(zip(ready, results), start=1):
-                self.remaining -= task_size(item)
-                self.batch_bytes += task_size(item)
-                self.take(result)
-                if self.progress:
-                    self.progress(done, len(files))
+            try:
+                for done, (item, result) in enumerate(zip(ready, results), start=1):
+                    self.remaining -= task_size(item)
+                    self.batch_bytes += task_size(item)
+                    self.take(result)
+                    if self.progress:
+                        self.progress(done, len(files))
+            finally:
+                results.close()  # the worker pool stops here, not whenever the generator is collected
             self.finish(self.scopes)
         except BaseException:
             if self.batch is not None:
