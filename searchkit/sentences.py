@@ -20,8 +20,8 @@ from typing import Any, Iterable, Optional
 PARAMS_FILE = "punkt.json"
 _INNER_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+\S")
 SAMPLE_CHARS = 600_000  # ~2 s of training; more text hardly changes what Punkt learns
-DOC_CHARS = 20_000
-CONTEXT_CACHE = 100_000  # sentence-break decisions remembered (a few MB)  # no single document dominates the sample
+DOC_CHARS = 20_000  # no single document dominates the sample
+CONTEXT_CACHE = 100_000  # sentence-break decisions remembered (a few MB)
 # Abbreviations frequent in policy texts that a modest sample may not teach Punkt.
 KNOWN_ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "no", "nos", "art", "arts", "para", "paras", "vol", "p", "pp", "cf", "vs",
