@@ -213,3 +213,30 @@ def marked(marker: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def test_verify_checks_the_newer_commit_when_a_run_deleted_a_segment_it_was_reading(run, tmp_path, corpus,
+                                                                                  monkeypatch):
+    from searchkit import status
+
+    ix = tmp_path / "ix"
+    run("index", str(corpus), index=ix)
+    real, calls = status.verify, []
+
+    def racing(store):
+        calls.append(store.generation)
+        if len(calls) == 1:
+            raise FileNotFoundError(2, "No such file or directory", str(ix / "searchkit_gone.seg"))
+        return real(store)
+
+    monkeypatch.setattr(status, "verify", racing)
+    result = run("verify", index=ix)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("ok: ") and len(calls) == 2
+
+    def always_gone(store):
+        raise FileNotFoundError(2, "No such file or directory", "x.seg")
+
+    monkeypatch.setattr(status, "verify", always_gone)  # three tries, then the one clear line
+    result = run("verify", index=ix)
+    assert result.exit_code == 2 and result.stderr == "searchkit: x.seg: No such file or directory; check the path and free space\n"
