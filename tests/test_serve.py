@@ -95,6 +95,26 @@ def test_a_second_server_on_the_same_index_is_refused(server, seeds_index):
                            "stop it with: searchkit serve --stop\n")
 
 
+def test_the_served_command_writes_the_whole_answer_and_exits_with_its_status(server, seeds_index, run):
+    args = ["search", "lanes", "--color", "never", "-n", "3"]
+    done = searchkit("--index", str(seeds_index), *args)
+    local = run(*args, index=seeds_index)
+    assert (done.returncode, done.stdout, done.stderr) == (0, local.stdout, "")
+    assert probe("--index", str(seeds_index), *args)[1] == "0 False False"  # it was the server's answer
+
+
+def test_a_served_answer_piped_into_a_reader_that_went_away_ends_quietly(server, seeds_index):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the answer comes, as with `| head -0`: every write fails
+    try:
+        done = subprocess.run([sys.executable, "-m", "searchkit", "--index", str(seeds_index), "search", "lanes"],
+                              cwd=REPO, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_without_a_server_search_runs_in_process(seeds_index):
     assert forward(["--index", str(seeds_index), "search", "lanes"]) is None
     done = searchkit("--index", str(seeds_index), "search", '"green lanes"', "--color", "never")
