@@ -19,6 +19,8 @@ from .query import MUST, MUST_NOT, SHOULD, Alias, Field, Group, Node, Pattern, P
 
 TEXT_FIELDS = ("text", "title")
 CAPS_FIELD = "caps"
+RANKED = (Words, Alias, Pattern, Phrase)
+METADATA = ("country", "kind", "year", "date")  # what a passage is, not what it says: they score nothing
 MAX_EXPANSIONS = 64
 
 
@@ -41,12 +43,15 @@ class Concept:
 @dataclass
 class Plan:
     """``query`` says what matches; ``concepts`` how matches rank; ``ranked_words`` when matching is just
-    "any of the words or phrases" (no operators or fields), which ranking can compute on its own."""
+    "any of the words or phrases" (no operators or fields), which ranking can compute on its own;
+    ``filters`` when it is that within passages of some country, kind, year or date (``vaccine
+    year:2020``): the passages ``filters`` matches, of those ranking finds."""
 
     query: Any
     concepts: list[Concept] = field(default_factory=list)
     ranked_words: bool = False
     has_kind: bool = False
+    filters: Any = None
 
 
 class Compiler:
@@ -57,8 +62,14 @@ class Compiler:
 
     def plan(self, tree: Group) -> Plan:
         query = self.node(tree, SHOULD, TEXT_FIELDS)
-        ranked = all(o == SHOULD and isinstance(n, (Words, Alias, Pattern, Phrase)) for o, n in tree.clauses)
-        return Plan(query, list(self.concepts.values()), ranked, self.has_kind)
+        ranked = all(o == SHOULD and isinstance(n, RANKED) for o, n in tree.clauses)
+        plan = Plan(query, list(self.concepts.values()), ranked, self.has_kind)
+        metadata = [n for o, n in tree.clauses if is_metadata(o, n)]
+        if metadata and plan.concepts and all(is_metadata(o, n) or o == SHOULD and isinstance(n, RANKED)
+                                              for o, n in tree.clauses):
+            parts = [self.field(n, False) for n in metadata]
+            plan.filters = wq.And(parts) if len(parts) > 1 else parts[0]
+        return plan
 
     def concept(self, label: str, alts: Iterable[Alt]) -> None:
         key = tuple(dict.fromkeys(alts))
@@ -159,6 +170,11 @@ class Compiler:
             words = set(pattern_terms(self.reader, node.text))
         ranked = sorted(words, key=lambda t: -self.reader.doc_frequency("text", t))
         return ranked[:MAX_EXPANSIONS]
+
+
+def is_metadata(occur: str, node: Node) -> bool:
+    """A required ``country:``, ``kind:``, ``year:`` or ``date:`` clause."""
+    return occur == MUST and isinstance(node, Field) and node.name in METADATA
 
 
 def is_filter(node: Node) -> bool:

@@ -155,7 +155,7 @@ class Searcher:
 
     def rank(self, plan: Plan, options: Options) -> Ranking:
         """Scores for exactly the passages (or documents) that match, in the kinds shown."""
-        allowed = None if plan.ranked_words else set(self.searcher.docs_for_query(plan.query))
+        allowed = None if plan.ranked_words else set(self.searcher.docs_for_query(self.narrowing(plan, options)))
         excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
         feedback = options.sort == "score" and plan.ranked_words
         ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc, options.explain)
@@ -164,6 +164,14 @@ class Searcher:
             ranking.evidence = allowed - excluded
         self.excluded = excluded
         return ranking
+
+    @staticmethod
+    def narrowing(plan: Plan, options: Options) -> Any:
+        """The query whose passages ranking may keep. Ranking keeps only passages its words match, so
+        words narrowed by metadata (``vaccine year:2020``) need just the metadata's passages: matching
+        the words through Whoosh as well would find the same passages again, at several times the cost.
+        Ranking documents keeps a document by any passage the query matches, so there it is the query."""
+        return plan.query if plan.filters is None or options.by_doc else plan.filters
 
     def kind(self, name: str) -> frozenset[int]:
         """The passages of one kind (found once per searcher)."""

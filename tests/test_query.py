@@ -244,3 +244,37 @@ def test_feedback_reranks_plain_queries_of_several_words_only(run, seeds_index):
     assert not explained("fast lanes")[1].startswith("feedback")
     row = json.loads(run("search", "fast lanes", "--explain", "--json", "-n", "1", index=seeds_index).stdout)
     assert set(row["explain"]) == {"fast", "lanes", "proximity"}
+
+
+# The first six are words within metadata; "ministers" is in the text of a passage of another kind than
+# the one asked for, and "zzz*" expands to nothing: both find nothing either way.
+NARROWED = ["fisheries country:vnm", "fisheries talks year:[2019 TO 2020]", '"fast lanes" sanctions date:2020',
+            "lanes kind:body", "fisheries~ year:2019 country:vnm", "ministers kind:title", "zzz* year:2019",
+            "lanes title:maritime", "fisheries -country:vnm", "+fisheries year:2020", "fisheries OR quotas date:2019"]
+
+
+@pytest.mark.parametrize("query", NARROWED)
+def test_words_within_metadata_find_what_the_whole_query_finds(tmp_path, tiny, monkeypatch, query):
+    from searchkit.index import Store
+    from searchkit.search import Options, Searcher
+
+    def found(searcher: Searcher) -> list:
+        results = [searcher.search(query, Options(by_doc=by_doc, sort=sort, all_kinds=every))
+                   for by_doc in (False, True) for sort in ("score", "date") for every in (False, True)]
+        return [(r.total, [(h.passage_id, h.score, h.more, h.spans) for h in r.hits]) for r in results]
+
+    with Searcher(Store.open(tmp_path / "ix")) as searcher:
+        fast = found(searcher)
+        monkeypatch.setattr(Searcher, "narrowing", staticmethod(lambda plan, options: plan.query))
+        assert found(searcher) == fast
+    assert any(total for total, _ in fast) != (query in ("ministers kind:title", "zzz* year:2019"))
+
+
+def test_only_words_and_required_metadata_are_narrowed_by_the_metadata_alone(tmp_path, tiny):
+    from searchkit.index import Store
+    from searchkit.plan import compile_plan
+    from searchkit.search import read
+
+    with Store.open(tmp_path / "ix").ix.reader() as reader:
+        narrowed = [q for q in NARROWED if compile_plan(read(q), reader).filters is not None]
+    assert narrowed == NARROWED[:6]
