@@ -10,6 +10,7 @@ changed chain can never index differently, only more slowly. ``tests/test_lean.p
 
 from __future__ import annotations
 
+import re
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Optional
 
@@ -18,10 +19,14 @@ from whoosh.fields import NUMERIC
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 
+from .analysis import ACRONYM_HINT, ACRONYM_PATTERN
 from .phrasefile import KEY_LIMIT
 
 Items = list[tuple[bytes, int, float, bytes]]
 STEM_CACHE_LIMIT = 500_000  # distinct words; a cache that large is ~50 MB, then it starts over
+# Tokenizer patterns whose every match contains a match of a cheaper pattern: a value without one has no
+# tokens, and the tokenizer is not run on it (tests/test_lean.py checks the hint on random text).
+HINTS = {ACRONYM_PATTERN: re.compile(ACRONYM_HINT)}
 
 
 class LeanChain:
@@ -37,6 +42,9 @@ class LeanChain:
         self.words: Callable[[str], list[str]] = (
             expression.findall if expression.groups == 0 else lambda v: [m.group(0) for m in expression.finditer(v)]
         )
+        hint = HINTS.get(expression.pattern)
+        if hint is not None:
+            self.words = lambda v, words=self.words, search=hint.search: words(v) if search(v) else []
         self.maps, self.stop, self.stem = maps, stop, stem
         self.renumber = stop is not None and stop.renumber
         self.cache: dict[str, Any] = {}

@@ -51,6 +51,24 @@ def test_a_chain_it_does_not_know_goes_through_whoosh():
     assert lean_chain(standard.analyzer) is not None and same_as_whoosh(standard, TEXTS + seed_texts())
 
 
+def test_a_tokenizer_hint_is_found_in_every_value_the_tokenizer_finds_a_token_in():
+    import random
+    import re
+
+    from searchkit.analysis import ACRONYM_ANALYZER
+    from searchkit.lean import HINTS
+
+    rng = random.Random(8)
+    alphabet = "AZÉÞ×ØaszßİΣ0٣9 s-_.'\n"  # capitals at the class edges, digits of two scripts, word edges
+    values = ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(50_000)]
+    for pattern, hint in HINTS.items():
+        full = re.compile(pattern)
+        assert all(hint.search(v) for v in values if full.search(v))
+    caps = TEXT(analyzer=ACRONYM_ANALYZER, phrase=False)
+    assert sum(1 for v in values if ACRONYM_ANALYZER.expression.search(v)) > 1_000  # the values do hold some
+    assert same_as_whoosh(caps, values + TEXTS + seed_texts())
+
+
 def dump(directory: Path) -> tuple[list, list]:
     reader = Store.open(directory).ix.reader()
     postings = []
