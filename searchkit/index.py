@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,7 @@ def analyze(schema: Schema, passage: Passage) -> Analyzed:
             items = index_field(fieldtype, value, positions)  # Whoosh's own postings, computed lean (lean.py)
             if positions and len(positions) == len(items):
                 result.positions[name] = positions
-            length = sum(freq for _, freq, _, _ in items) if fieldtype.scorable else 0
+            length = sum(map(itemgetter(1), items)) if fieldtype.scorable else 0  # the frequencies
             result.postings.append((name, items, length))
         # As add_document does: "_stored_<name>" is stored (and put in the column) in place of the value.
         custom = fields.get(f"_stored_{name}", value)

@@ -51,8 +51,11 @@ class LeanChain:
 
     def positions(self, value: str) -> dict[str, list[int]]:
         """Each term of ``value`` with its positions, in order of first occurrence (as Whoosh numbers them)."""
-        cache, learn = self.cache, self.learn
-        terms = [cache[w] if w in cache else learn(w) for w in self.words(value)]
+        words = self.words(value)
+        terms = list(map(self.cache.get, words))  # C-level; after the first documents every word is known
+        if None in terms:
+            learn = self.learn
+            terms = [learn(w) if t is None else t for w, t in zip(words, terms)]
         found: dict[str, list[int]] = {}
         if self.renumber:  # the first kept word keeps its place, the others follow it closely
             kept = [t for t in terms if t is not False]
