@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import time
-from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
