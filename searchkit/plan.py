@@ -59,6 +59,7 @@ class Compiler:
         self.reader = reader
         self.concepts: dict[tuple[Alt, ...], Concept] = {}
         self.has_kind = False
+        self.metadata: dict[int, Any] = {}  # the query of each metadata clause compiled, by id of its node
 
     def plan(self, tree: Group) -> Plan:
         query = self.node(tree, SHOULD, TEXT_FIELDS)
@@ -67,7 +68,7 @@ class Compiler:
         metadata = [n for o, n in tree.clauses if is_metadata(o, n)]
         if metadata and plan.concepts and all(is_metadata(o, n) or o == SHOULD and isinstance(n, RANKED)
                                               for o, n in tree.clauses):
-            parts = [self.field(n, False) for n in metadata]
+            parts = [self.metadata[id(n)] for n in metadata]
             plan.filters = wq.And(parts) if len(parts) > 1 else parts[0]
         return plan
 
@@ -101,7 +102,10 @@ class Compiler:
             if scoring:
                 self.concept(node.typed, alts)
             return or_query([alt_query(a) for a in alts])
-        return self.field(node, scoring)
+        compiled = self.field(node, scoring)
+        if node.name in METADATA:
+            self.metadata[id(node)] = compiled  # for Plan.filters: not compiled twice
+        return compiled
 
     def group(self, group: Group, fields: tuple[str, ...], scoring: bool) -> Any:
         """Required clauses must match; of the optional ones at least one must, unless a required clause
