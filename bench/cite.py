@@ -28,12 +28,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from searchkit.cite import Citer  # noqa: E402
-from searchkit.index import Store  # noqa: E402
-from searchkit.indexer import run_index  # noqa: E402
-from searchkit.ingest import Document, read_file  # noqa: E402
-from searchkit.offsets import OffsetMap  # noqa: E402
-from searchkit.typography import QUOTE_MARKS, fold  # noqa: E402
+from searchkit.cite.citer import Citer  # noqa: E402
+from searchkit.store.store import Store  # noqa: E402
+from searchkit.indexing.run import run_index  # noqa: E402
+from searchkit.ingest.files import Document, read_file  # noqa: E402
+from searchkit.ingest.offsets import OffsetMap  # noqa: E402
+from searchkit.cite.typography import QUOTE_MARKS, fold  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpora"
 DEFAULT_CORPORA = [SHARED / "ungdc-sample", SHARED / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"]

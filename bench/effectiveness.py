@@ -76,8 +76,8 @@ def latencies(index: Path, queries: list[tuple[str, str]]) -> dict[str, list[flo
     Whoosh (BM25F, OR of the words) on the same index. The two alternate query by query, twice over (the
     first round warms caches and is dropped), so that both see the same load on a shared machine."""
     sys.path.insert(0, str(REPO))
-    from searchkit.index import Store
-    from searchkit.search import Options, Searcher
+    from searchkit.store.store import Store
+    from searchkit.search.searcher import Options, Searcher
 
     options = Options(limit=100, by_doc=True, highlight=False)
     store = Store.open(index)

@@ -24,12 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from searchkit import highlight  # noqa: E402
-from searchkit.analysis import ANALYZER  # noqa: E402
+from searchkit.highlight import spans as highlight  # noqa: E402
+from searchkit.analysis.chain import ANALYZER  # noqa: E402
 from searchkit.errors import SearchkitError  # noqa: E402
-from searchkit.index import Store  # noqa: E402
-from searchkit.render import View, hit_fragments  # noqa: E402
-from searchkit.search import search  # noqa: E402
+from searchkit.store.store import Store  # noqa: E402
+from searchkit.render.text import View, hit_fragments  # noqa: E402
+from searchkit.search.searcher import search  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpora" / "ungdc-sample"
 QUERIES = {

@@ -40,10 +40,10 @@ def mpwriter(corpus: Path, procs: int) -> float:
 import sys
 from pathlib import Path
 from whoosh import index as windex
-from searchkit.index import make_schema, passage_fields
-from searchkit.ingest import Skipped, read_file, walk
-from searchkit.segment import segment
-from searchkit.sentences import ensure_params, load_cached
+from searchkit.store.store import make_schema, passage_fields
+from searchkit.ingest.files import Skipped, read_file, walk
+from searchkit.ingest.passages import segment
+from searchkit.ingest.sentences import ensure_params, load_cached
 files = [p for p in walk(Path(sys.argv[2])) if isinstance(p, Path)]
 sentencer = load_cached(str(ensure_params(Path(sys.argv[1]), True, [str(f) for f in files])))  # as searchkit does
 ix = windex.create_in(sys.argv[1], make_schema(), indexname="searchkit")

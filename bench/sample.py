@@ -17,9 +17,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from searchkit.index import Store  # noqa: E402
-from searchkit.indexer import run_index  # noqa: E402
-from searchkit.search import search  # noqa: E402
+from searchkit.store.store import Store  # noqa: E402
+from searchkit.indexing.run import run_index  # noqa: E402
+from searchkit.search.searcher import search  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "ungdc-sample"
 QUERIES = [

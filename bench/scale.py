@@ -41,7 +41,7 @@ ARCHIVE = SHARED / "corpora" / "ungdc" / "UNGDC_1946-2024.tar.gz"
 QUERIES = Path(__file__).resolve().parent / "queries_scale.tsv"
 CLASSES = ("keyword", "phrase", "long", "filter")
 # What the installed `searchkit` command (bin/searchkit) runs, from the checkout (python -m adds runpy).
-CONSOLE_SCRIPT = "import sys; from searchkit.launch import main; sys.exit(main())"
+CONSOLE_SCRIPT = "import sys; from searchkit.cli.launch import main; sys.exit(main())"
 DEFAULT_CLI = [sys.executable, "-c", CONSOLE_SCRIPT]
 
 

@@ -66,7 +66,7 @@ def fts5_query(query: str) -> tuple[str, str, list[Any]]:
 def passages(index: Path) -> Iterator[tuple[Any, ...]]:
     """The passages of the searchkit index at ``index``: the very rows FTS5 gets (title only where searchkit
     indexes it; a lead sentence shown as a title is not)."""
-    from searchkit.index import Store
+    from searchkit.store.store import Store
 
     reader = Store.open(index).ix.reader()
     try:
@@ -136,9 +136,9 @@ def warm_fts5(db: Path, queries: list[tuple[str, str]], repeat: int) -> list[dic
 
 def warm_searchkit(index: Path, queries: list[tuple[str, str]], repeat: int) -> list[dict[str, Any]]:
     """Queries as a resident process (``searchkit serve``) runs them: one open store and searcher."""
-    from searchkit import index as sk_index
-    from searchkit.render import mark
-    from searchkit.search import Options, Searcher
+    from searchkit.store import store as sk_index
+    from searchkit.render.text import mark
+    from searchkit.search.searcher import Options, Searcher
 
     sk_index.RESIDENT = True
     searcher = Searcher.of(sk_index.Store.open_cached(index))

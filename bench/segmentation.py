@@ -31,9 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from searchkit.ingest import Document, read_file  # noqa: E402
-from searchkit.segment import paragraphs, segment  # noqa: E402
-from searchkit.textlines import LINE_END  # noqa: E402
+from searchkit.ingest.files import Document, read_file  # noqa: E402
+from searchkit.ingest.passages import paragraphs, segment  # noqa: E402
+from searchkit.ingest.lines import LINE_END  # noqa: E402
 
 GOLD = REPO / "bench" / "gold" / "segmentation.json"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchkit.cli import main
+from searchkit.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

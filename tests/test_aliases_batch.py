@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.render import mark
+from searchkit.render.text import mark
 
 
 def hits(result) -> list[dict]:
@@ -130,8 +130,8 @@ def test_batch_usage_errors(run, docs, args, message):
 
 
 def test_alias_table_unit():
-    from searchkit.aliases import AliasTable, apply
-    from searchkit.query import describe, parse
+    from searchkit.query.aliases import AliasTable, apply
+    from searchkit.query.tree import describe, parse
 
     table = AliasTable.from_lines(["AB\tB C", "B C\tD", "# comment", "lonely"])
     assert describe(apply(parse("b c"), table)) == '{=AB|"b c"|d}'

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import ingest
+from searchkit.ingest import files as ingest
 
 
 def write_bad_folder(root: Path) -> None:

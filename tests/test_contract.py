@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchkit.cli import main
+from searchkit.cli.main import main
 from tests.conftest import write_corpus
 
 EXACT = "We oppose unilateral sanctions"

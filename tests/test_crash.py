@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.index import Store, toc_generations
-from searchkit.lock import WriteLock
-from searchkit.status import verify
+from searchkit.store.store import Store, toc_generations
+from searchkit.store.lock import WriteLock
+from searchkit.store.status import verify
 from tests.conftest import REPO
 
 DOCS = 60
@@ -42,7 +42,7 @@ def big(tmp_path: Path) -> Path:
 
 def start(ix: Path, *args: str, prelude: str = "", env: dict | None = None) -> subprocess.Popen:
     """``searchkit --index ix ARGS`` in a subprocess, after running ``prelude`` (to plant a crash)."""
-    code = f"import sys\n{prelude}\nfrom searchkit.cli import main\nmain(sys.argv[1:], prog_name='searchkit')\n"
+    code = f"import sys\n{prelude}\nfrom searchkit.cli.main import main\nmain(sys.argv[1:], prog_name='searchkit')\n"
     return subprocess.Popen(
         [sys.executable, "-c", code, "--index", str(ix), *args], cwd=REPO,
         env={**os.environ, "SEARCHKIT_BATCH_DOCS": "6", **(env or {})},
@@ -99,7 +99,8 @@ def test_sigkill_after_some_commits(run, tmp_path, big, commits):
 
 CRASH = """
 import os
-from searchkit import commits, index
+from searchkit.store import commits
+from searchkit.store import store as index
 def crash_on(owner, name, call):
     original, calls = getattr(owner, name), []
     def wrapper(*args, **kwargs):
@@ -162,7 +163,7 @@ def test_a_second_writer_waits_then_says_who_holds_the_lock(run, tmp_path, corpu
     ix = tmp_path / "ix"
     run("index", str(corpus), index=ix)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from searchkit.lock import WriteLock;"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from searchkit.store.lock import WriteLock;"
          "lock = WriteLock(Path(sys.argv[1])); lock.acquire(); print('locked', flush=True); time.sleep(60)", str(ix)],
         cwd=REPO, stdout=subprocess.PIPE, text=True,
     )
@@ -217,7 +218,7 @@ def marked(marker: str) -> list[int]:
 
 def test_verify_checks_the_newer_commit_when_a_run_deleted_a_segment_it_was_reading(run, tmp_path, corpus,
                                                                                   monkeypatch):
-    from searchkit import status
+    from searchkit.store import status
 
     ix = tmp_path / "ix"
     run("index", str(corpus), index=ix)

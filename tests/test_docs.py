@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from searchkit.cli import main
+from searchkit.cli.main import main
 from tests.conftest import REPO
 
 

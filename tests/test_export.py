@@ -109,7 +109,7 @@ def test_searching_never_imports_nltk(seeds_index):
     from tests.conftest import REPO
 
     code = (
-        "import sys\nfrom click.testing import CliRunner\nfrom searchkit.cli import main\n"
+        "import sys\nfrom click.testing import CliRunner\nfrom searchkit.cli.main import main\n"
         f"r = CliRunner().invoke(main, ['--index', {str(seeds_index)!r}, 'search', 'fast lanes', '--json'])\n"
         "assert r.exit_code == 0, r.output\nprint(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('nltk', 'pycountry', 'ftfy')))\n"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from searchkit.analysis import ANALYZER
-from searchkit.highlight import Matchers, matchers_for, merge, spans_for
-from searchkit.index import Store
-from searchkit.render import mark
+from searchkit.analysis.chain import ANALYZER
+from searchkit.highlight.spans import Matchers, matchers_for, merge, spans_for
+from searchkit.store.store import Store
+from searchkit.render.text import mark
 
 SPEECH = (
     "The right to development is an inalienable human right. Viet Nam and Vietnam are one country; the "
@@ -64,7 +64,7 @@ def test_a_wildcard_marks_the_words_it_matched(run, speech_index):
 
 
 def test_negated_words_are_not_marked(run, speech_index):
-    from searchkit.search import parse
+    from searchkit.search.searcher import parse
 
     # The speech's one passage says "cooperation", so the query excludes it; what it would mark:
     assert run("search", "terrorism NOT cooperation", index=speech_index).exit_code == 1
@@ -83,7 +83,7 @@ def test_a_proximity_phrase_marks_the_words_it_matched(tmp_path):
 
 
 def wq_phrase(words: list[str], slop: int):
-    from searchkit.highlight import Phrase
+    from searchkit.highlight.spans import Phrase
 
     return Phrase(tuple(words), slop)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.index import Store, toc_generations
-from searchkit.manifest import load_manifest, manifest_path, save_manifest
+from searchkit.store.store import Store, toc_generations
+from searchkit.store.manifest import load_manifest, manifest_path, save_manifest
 
 DAY_AGO = time.time() - 86400
 
@@ -73,7 +73,7 @@ def test_unchanged_files_are_not_read_again(run, corpus, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("an unchanged file was read")
 
-    monkeypatch.setattr("searchkit.workers.read_file", fail)
+    monkeypatch.setattr("searchkit.indexing.workers.read_file", fail)
     assert counts(run("index", "--json")) == (0, 0, 0, 4, 0)
 
 
@@ -290,7 +290,7 @@ def test_a_full_disk_keeps_the_last_commit(run, tmp_path, corpus, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchkit.commits.save_manifest", full)
+    monkeypatch.setattr("searchkit.store.commits.save_manifest", full)
     result = run("index")
     monkeypatch.undo()
     assert result.exit_code == 2
@@ -325,7 +325,7 @@ def test_a_search_reads_only_the_manifests_versions(run, corpus, tmp_path, monke
     def parse_whole(*args):
         raise AssertionError("a search parsed the whole manifest")
 
-    monkeypatch.setattr("searchkit.index.load_manifest", parse_whole)
+    monkeypatch.setattr("searchkit.store.store.load_manifest", parse_whole)
     assert passage_ids(run, "Mekong") == ["lanes.txt#3"]
 
 

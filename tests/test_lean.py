@@ -9,9 +9,9 @@ from whoosh.analysis import (
 )
 from whoosh.fields import KEYWORD, NUMERIC, TEXT
 
-from searchkit.index import Store, make_schema
-from searchkit.lean import index_field, lean_chain, same_as_whoosh
-from searchkit.pool import TermPool
+from searchkit.store.store import Store, make_schema
+from searchkit.postings.encode import index_field, lean_chain, same_as_whoosh
+from searchkit.postings.pool import TermPool
 from tests.conftest import SEEDS
 
 TEXTS = [
@@ -55,8 +55,8 @@ def test_a_tokenizer_hint_is_found_in_every_value_the_tokenizer_finds_a_token_in
     import random
     import re
 
-    from searchkit.analysis import ACRONYM_ANALYZER
-    from searchkit.lean import HINTS
+    from searchkit.analysis.chain import ACRONYM_ANALYZER
+    from searchkit.postings.encode import HINTS
 
     rng = random.Random(8)
     alphabet = "AZÉÞ×ØaszßİΣ0٣9 s-_.'\n"  # capitals at the class edges, digits of two scripts, word edges
@@ -108,10 +108,10 @@ def test_the_grouped_pool_writes_the_segment_whoosh_writes(run, tmp_path, monkey
     fast, plain = tmp_path / "fast", tmp_path / "plain"
     for ix in (fast, plain):
         if ix == plain:
-            import searchkit.commits
+            import searchkit.store.commits
             from whoosh.writing import PostingPool
 
-            monkeypatch.setattr(searchkit.commits, "TermPool", PostingPool)  # the Writer lives in commits.py
+            monkeypatch.setattr(searchkit.store.commits, "TermPool", PostingPool)  # the Writer lives in commits.py
         assert run("index", str(SEEDS), str(corpus), index=ix).exit_code == 0
     assert dump(fast) == dump(plain)
     assert segment_parts(fast) == segment_parts(plain)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.ingest import Document, read_file
-from searchkit.segment import segment
+from searchkit.ingest.files import Document, read_file
+from searchkit.ingest.passages import segment
 from tests.conftest import SEEDS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -161,6 +161,6 @@ def test_datelines_give_place_and_source(lead, place, source, date):
     ("Leaders met in Hanoi today ILLUSTRATIVE PHOTO\nthen HINH ANH 3 (VNA)", "Leaders met in Hanoi today ILLUSTRATIVE PHOTO\nthen"),
 ])
 def test_strip_debris_cuts_only_a_trailing_scrap(text: str, kept: str) -> None:
-    from searchkit.metadata import strip_debris
+    from searchkit.ingest.metadata import strip_debris
 
     assert text[:strip_debris(text)] == (text if kept is None else kept)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.formats import CSV_KEYS
-from searchkit.render import mark
+from searchkit.render.formats import CSV_KEYS
+from searchkit.render.text import mark
 
 LONG_TITLE = "A very long headline about green lanes and fast lanes that goes on well past any terminal width"
 # Sentences of different lengths; the matches ("lanes") sit in the second and the fifth.

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import lean, phrasefile, phrases
-from searchkit.index import Store
-from searchkit.analysis import terms
-from searchkit.phrases import phrase_counts
+from searchkit.postings import encode as lean
+from searchkit.postings import phrasefile
+from searchkit.postings import phrases
+from searchkit.store.store import Store
+from searchkit.analysis.chain import terms
+from searchkit.postings.phrases import phrase_counts
 from tests.test_phrases import whoosh_counts
 
 SPEECHES = {

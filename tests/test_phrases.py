@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from searchkit.analysis import terms
-from searchkit.index import Store
-from searchkit.phrases import phrase_counts
+from searchkit.analysis.chain import terms
+from searchkit.store.store import Store
+from searchkit.postings.phrases import phrase_counts
 from tests.conftest import SHARED
 
 

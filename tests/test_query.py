@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.render import mark
+from searchkit.render.text import mark
 
 
 def hits(result) -> list[dict]:
@@ -202,7 +202,7 @@ def test_kind_filter_is_lifted_by_an_explicit_kind(run, tiny):
 
 
 def test_unit_parse_tree():
-    from searchkit.query import describe, parse
+    from searchkit.query.tree import describe, parse
 
     assert describe(parse("+lanes sea -ministers")) == "+lane sea -minist"
     assert describe(parse('title:(fast "green lanes")')) == '+(title:fast title:"green lane")'
@@ -226,7 +226,7 @@ def test_by_doc_ranks_whole_documents_not_only_their_best_passage(run, tmp_path)
 
 
 def test_fast_terms_are_the_analyzers_on_every_seed_passage(run, seeds_index):
-    from searchkit.analysis import ANALYZER, terms
+    from searchkit.analysis.chain import ANALYZER, terms
 
     for line in run("export", index=seeds_index).stdout.splitlines():
         text = json.loads(line)["text"]
@@ -255,8 +255,8 @@ NARROWED = ["fisheries country:vnm", "fisheries talks year:[2019 TO 2020]", '"fa
 
 @pytest.mark.parametrize("query", NARROWED)
 def test_words_within_metadata_find_what_the_whole_query_finds(tmp_path, tiny, monkeypatch, query):
-    from searchkit.index import Store
-    from searchkit.search import Options, Searcher
+    from searchkit.store.store import Store
+    from searchkit.search.searcher import Options, Searcher
 
     def found(searcher: Searcher) -> list:
         results = [searcher.search(query, Options(by_doc=by_doc, sort=sort, all_kinds=every))
@@ -271,9 +271,9 @@ def test_words_within_metadata_find_what_the_whole_query_finds(tmp_path, tiny, m
 
 
 def test_only_words_and_required_metadata_are_narrowed_by_the_metadata_alone(tmp_path, tiny):
-    from searchkit.index import Store
-    from searchkit.plan import compile_plan
-    from searchkit.search import read
+    from searchkit.store.store import Store
+    from searchkit.query.plan import compile_plan
+    from searchkit.search.searcher import read
 
     with Store.open(tmp_path / "ix").ix.reader() as reader:
         narrowed = [q for q in NARROWED if compile_plan(read(q), reader).filters is not None]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.layout import analyse
-from searchkit.offsets import OffsetMap
-from searchkit.segment import paragraphs
-from searchkit.textlines import split_lines
+from searchkit.ingest.layout import analyse
+from searchkit.ingest.offsets import OffsetMap
+from searchkit.ingest.passages import paragraphs
+from searchkit.ingest.lines import split_lines
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -166,7 +166,7 @@ def test_an_apostrophe_that_lost_two_of_its_bytes_is_restored():
 def test_remembered_sentence_break_decisions_split_as_punkt_does(monkeypatch):
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-    from searchkit import sentences
+    from searchkit.ingest import sentences
 
     text = ("Mr. Smith met the U.N. envoy at 5 p.m. on Monday. The talks ended. Mr. Smith left. "
             "Dr. Jones stayed (as agreed.) Then the U.N. envoy spoke. The talks ended.")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.launch import forward, socket_path
+from searchkit.cli.launch import forward, socket_path
 from tests.conftest import REPO
 
 # Runs `forward` in a fresh interpreter; its last stderr line: the status the server sent (None when no
 # server answered) and whether Whoosh and click got imported.
-PROBE = ("import sys; from searchkit.launch import forward; code = forward(sys.argv[1:]); "
+PROBE = ("import sys; from searchkit.cli.launch import forward; code = forward(sys.argv[1:]); "
          "print(code, 'whoosh' in sys.modules, 'click' in sys.modules, file=sys.stderr)")
 
 
@@ -144,8 +144,8 @@ def test_serve_without_an_index_says_how_to_build_one(tmp_path):
 
 
 def test_a_resident_process_keeps_its_store_and_searcher_until_a_commit(run, corpus, tmp_path, monkeypatch):
-    from searchkit import index
-    from searchkit.search import Searcher
+    from searchkit.store import store as index
+    from searchkit.search.searcher import Searcher
 
     monkeypatch.setattr(index, "RESIDENT", True)
     monkeypatch.setattr(index, "_OPENED", {})
@@ -169,7 +169,7 @@ def test_a_resident_process_keeps_its_store_and_searcher_until_a_commit(run, cor
 def test_the_client_reports_the_terminal_size_shutil_would(env, monkeypatch):
     import shutil
 
-    from searchkit.launch import terminal_size
+    from searchkit.cli.launch import terminal_size
 
     for name in ("COLUMNS", "LINES"):
         monkeypatch.delenv(name, raising=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.render import mark
+from searchkit.render.text import mark
 
 PARAS = [
     "Statement on the Mekong",

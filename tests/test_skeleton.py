@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.render import mark
+from searchkit.render.text import mark
 
 HIT_KEYS = [
     "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "kind",
@@ -147,7 +147,7 @@ def test_index_option_on_the_command_wins(run, corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("SEARCHKIT_INDEX", str(tmp_path / "env-ix"))
     from click.testing import CliRunner
 
-    from searchkit.cli import main
+    from searchkit.cli.main import main
 
     CliRunner().invoke(main, ["index", str(corpus), "--index", str(tmp_path / "cmd-ix")])
     assert (tmp_path / "cmd-ix").is_dir() and not (tmp_path / "env-ix").exists()
@@ -189,7 +189,7 @@ def test_readme_quick_start_in_a_checkout(tmp_path, monkeypatch):
     """The checkout's ./index holds only its README: `searchkit index seeds` builds there, keeping it."""
     from click.testing import CliRunner
 
-    from searchkit.cli import main
+    from searchkit.cli.main import main
     from tests.conftest import SEEDS
 
     (tmp_path / "index").mkdir()

@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from searchkit import watch as watching
+from searchkit.indexing import watch as watching
 
 
 def test_changes_trigger_one_run_each_burst(tmp_path, monkeypatch):

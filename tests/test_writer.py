@@ -6,11 +6,11 @@ from pathlib import Path
 
 from whoosh import index as windex
 
-from searchkit.index import Store, make_schema, passage_fields
-from searchkit.ingest import Skipped, read_file, walk
-from searchkit.manifest import Manifest
-from searchkit.prepare import prepare
-from searchkit.segment import segment
+from searchkit.store.store import Store, make_schema, passage_fields
+from searchkit.ingest.files import Skipped, read_file, walk
+from searchkit.store.manifest import Manifest
+from searchkit.postings.prepare import prepare
+from searchkit.ingest.passages import segment
 
 
 def contents(reader) -> dict:
@@ -59,7 +59,7 @@ def test_add_prepared_equals_add_document(tmp_path, corpus):
 
 
 def test_jobs_build_the_same_index(run, tmp_path, corpus, monkeypatch):
-    from searchkit import workers
+    from searchkit.indexing import workers
 
     for n in range(24):  # enough files for the worker pool to be used
         (corpus / f"extra{n}.txt").write_text(f"Extra statement {n}\n\nOn trade and fisheries, part {n}.\n",
@@ -77,7 +77,7 @@ def test_jobs_build_the_same_index(run, tmp_path, corpus, monkeypatch):
 def test_jobs_default_to_the_cpu_count(run, tmp_path, corpus, monkeypatch):
     import os
 
-    from searchkit import workers
+    from searchkit.indexing import workers
 
     assert workers.default_jobs() == len(os.sched_getaffinity(0))
     for n in range(24):
@@ -105,8 +105,8 @@ def big_corpus(root: Path, files: int = 40) -> Path:
 def test_a_run_ends_with_a_small_batch_committed_after_a_big_one(tmp_path, monkeypatch):
     """When what is left to read fits a quarter of a batch, the batch commits early: the last commit (the one
     nothing runs beside) stays small. Without the rule, the last batch is whatever the budget left over."""
-    from searchkit import indexer
-    from searchkit.indexer import run_index
+    from searchkit.indexing import run as indexer
+    from searchkit.indexing.run import run_index
 
     corpus = big_corpus(tmp_path / "corpus")
     monkeypatch.setenv("SEARCHKIT_BATCH_MB", "1")
@@ -125,7 +125,7 @@ def test_a_run_ends_with_a_small_batch_committed_after_a_big_one(tmp_path, monke
 def test_index_workers_run_at_a_lower_priority_than_the_writer():
     import os
 
-    from searchkit.workers import WORKER_NICE, pool
+    from searchkit.indexing.workers import WORKER_NICE, pool
 
     with pool(1) as executor:
         niceness = executor.submit(os.nice, 0).result()

@@ -1,0 +1,191 @@
+"""The ``searchkit`` entry point: hand a read-only command to a resident ``searchkit serve`` when one runs.
+
+A shell user pays for a fresh interpreter on every ``searchkit search``; importing click and Whoosh and
+opening the index costs many times what the query does. When ``searchkit serve`` holds the index open,
+this module forwards the command line (with the working directory, environment and terminal facts) over
+the server's Unix socket and replays its output, importing nothing beyond the standard library's
+builtins. Without a server, or on any trouble reaching it, the command runs in this process as usual.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs more to import than the rest of a served search: annotations only
+    from typing import Any, Optional
+
+# Read-only commands whose output depends on nothing but argv, the environment, cwd and the files named.
+SERVED = frozenset({"search", "show", "cite"})
+# Arguments naming this process's own streams or descriptors ("-", /dev/stdin, <(...)): only it can read them.
+OWN_FILES = ("/dev/std", "/dev/fd/", "/proc/self/")
+SOCKET_NAME = "searchkit.sock"
+PROTOCOL = 1
+MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+
+
+def socket_path(index_dir: str) -> str:
+    """Where the server of ``index_dir`` listens: in the index folder, or in the temp dir if that is too long."""
+    folder = os.path.abspath(index_dir)
+    path = os.path.join(folder, SOCKET_NAME)
+    if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
+        return path
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha1(os.fsencode(os.path.realpath(folder))).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), f"searchkit-{os.getuid()}-{digest}.sock")
+
+
+def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
+    """The index folder a served command names (command's ``--index``, group's, $SEARCHKIT_INDEX, ./index).
+
+    Only picks which server to ask: the server parses ``argv`` with the real parser, so a wrong guess
+    costs time, never a wrong answer. None when the command is not one the server runs.
+
+    >>> served_index(["--index", "a", "search", "x", "--index=b"], {})
+    'b'
+    >>> served_index(["search", "--", "--index"], {"SEARCHKIT_INDEX": "c"})
+    'c'
+    >>> served_index(["index", "seeds"], {}) is None
+    True
+    >>> served_index(["search", "--batch", "/dev/fd/63"], {}) is None   # bash's <(...): only we can read it
+    True
+    """
+    index, command, i = None, None, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            break
+        if arg == "--index" and i + 1 < len(argv):
+            index, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--index="):
+            index = arg.split("=", 1)[1]
+        elif command is None:
+            if arg.startswith("-"):
+                return None  # --help, --version or an unknown group option: not for the server
+            command = arg
+        i += 1
+    if command not in SERVED or any(a == "-" or a.startswith(OWN_FILES) for a in argv):
+        return None
+    return index or env.get("SEARCHKIT_INDEX") or "index"
+
+
+def request(argv: list[str]) -> dict[str, Any]:
+    return {"protocol": PROTOCOL, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+            "tty": [sys.stdout.isatty(), sys.stderr.isatty()], "size": list(terminal_size())}
+
+
+def terminal_size(fallback: tuple[int, int] = (80, 24)) -> tuple[int, int]:
+    """``shutil.get_terminal_size()`` of this process, without importing shutil (it pulls in compressors).
+
+    The server sets COLUMNS and LINES from it, so its ``shutil`` answers as this process's would have."""
+    sizes = []
+    for name in ("COLUMNS", "LINES"):
+        try:
+            sizes.append(int(os.environ[name]))
+        except (KeyError, ValueError):
+            sizes.append(0)
+    columns, lines = sizes
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size(fallback)
+        columns = columns if columns > 0 else (size.columns or fallback[0])
+        lines = lines if lines > 0 else (size.lines or fallback[1])
+    return columns, lines
+
+
+def send(sock: Any, message: dict[str, Any]) -> None:
+    data = marshal.dumps(message)
+    sock.sendall(len(data).to_bytes(8, "big") + data)
+
+
+def receive(sock: Any) -> Optional[dict[str, Any]]:
+    """One length-prefixed message, or None when the peer closed the connection first."""
+    head = read_exactly(sock, 8)
+    if head is None:
+        return None
+    body = read_exactly(sock, int.from_bytes(head, "big"))
+    return None if body is None else marshal.loads(body)
+
+
+def read_exactly(sock: Any, size: int) -> Optional[bytes]:
+    chunks, left = [], size
+    while left:
+        chunk = sock.recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def forward(argv: list[str]) -> Optional[int]:
+    """Run ``argv`` on a resident server and replay its output; None when no server took it."""
+    index = served_index(argv)
+    if index is None:
+        return None
+    path = socket_path(index)
+    if not os.path.exists(path):
+        return None
+    import _socket  # the C module: socket.py on top of it costs more to import than the whole round trip
+
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        send(sock, request(argv))
+        reply = receive(sock)
+    except OSError:
+        return None  # a stale socket or a server that went away: run here instead
+    finally:
+        sock.close()
+    if not reply or "code" not in reply:
+        return None
+    return replay(reply)
+
+
+def replay(reply: dict[str, Any]) -> int:
+    """Write the server's output in its order; a reader that went away (``| head``) ends it quietly.
+
+    Consecutive pieces for one stream go out in one write: with PYTHONUNBUFFERED (or a pipe that
+    flushes per line) each piece would otherwise be a system call of its own."""
+    streams = (sys.stdout, sys.stderr)
+    try:
+        for which, text in runs(reply["output"]):
+            streams[which].write(text)
+            streams[which].flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return int(reply["code"])
+
+
+def runs(output: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """``output`` with consecutive pieces for the same stream joined, the order between streams kept.
+
+    >>> runs([(0, "a"), (0, "b"), (1, "!"), (0, "c")])
+    [(0, 'ab'), (1, '!'), (0, 'c')]
+    """
+    from itertools import groupby  # built into the interpreter: no file to find
+
+    return [(which, "".join(text for _, text in group)) for which, group in groupby(output, key=first)]
+
+
+def first(pair: tuple[int, str]) -> int:
+    return pair[0]
+
+
+def main() -> None:
+    code = forward(sys.argv[1:])
+    if code is not None:
+        # The answer is written and flushed, and nothing else was started here: skip the interpreter's
+        # teardown (module and object cleanup), a few milliseconds of a served search's total.
+        os._exit(code)
+    from searchkit.cli.main import main as cli_main
+
+    cli_main(prog_name="searchkit")

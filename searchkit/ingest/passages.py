@@ -1,0 +1,204 @@
+"""Splitting a document into paragraph passages with metadata.
+
+The layout module finds the paragraphs; here each becomes cleaned text (wrapped lines joined, line-end
+hyphenation repaired, the UN record's paragraph number moved to ``para_label``) with an ``OffsetMap``
+back to the document's decoded text. Kinds, document metadata and speakers come from their own modules;
+a paragraph over ``MAX_WORDS`` words becomes consecutive pieces cut at Punkt's sentence ends.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from searchkit.ingest.files import Document
+from searchkit.ingest.kinds import classify
+from searchkit.ingest.layout import LABEL, Block, analyse
+from searchkit.ingest.metadata import describe, speakers, strip_debris
+from searchkit.ingest.offsets import OffsetMap, Piece
+from searchkit.ingest.sentences import Sentencer
+from searchkit.ingest.lines import Line, split_lines
+
+_WORD = re.compile(r"[^\W\d_]+")
+_HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
+# An unpunctuated number opens a paragraph only when it continues the document's numbering ("82 I ...").
+_BARE_LABEL = re.compile(r"(\d{1,3}) +(?=[A-Z\"“])")
+MAX_WORDS = 250  # a longer paragraph is cut at sentence ends into pieces doc_id#para.k
+
+
+@dataclass
+class Passage:
+    """One paragraph (or one piece of a long paragraph) of a document, ready to index."""
+
+    doc_id: str
+    para: int
+    text: str
+    char_start: int
+    char_end: int
+    path: str = ""
+    kind: str = "body"
+    title: str = ""
+    para_label: str = ""
+    piece: int = 0  # k for the k-th piece of a long paragraph; 0 when the paragraph is whole
+    date: str = ""
+    date_inferred: bool = False
+    year: Optional[int] = None
+    source: str = ""
+    place: str = ""
+    country: str = ""
+    speaker: str = ""
+    url: str = ""
+    title_indexed: bool = True  # False when the title shown is the lead sentence, not a headline
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # [start, end) offsets into text
+    offsets: OffsetMap = field(default_factory=lambda: OffsetMap(""))
+
+    @property
+    def passage_id(self) -> str:
+        suffix = f".{self.piece}" if self.piece else ""
+        return f"{self.doc_id}#{self.para}{suffix}"
+
+
+@dataclass
+class Paragraph:
+    """A paragraph's cleaned text and map, before it becomes one or more passages."""
+
+    omap: OffsetMap
+    label: str = ""
+    kind: str = "body"
+    speaker: str = ""
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """The paragraphs of a document's decoded text, in reading order, labels split off."""
+    return read_layout(text)[0]
+
+
+def read_layout(text: str) -> tuple[list[Paragraph], str]:
+    """The paragraphs of a document and the name of its layout (blank, line, wrapped)."""
+    lines = split_lines(text)
+    layout = analyse(lines)
+    vocab = Vocabulary(text)
+    paras = [Paragraph(assemble(lines, block, vocab)) for block in layout.blocks]
+    split_labels(paras)
+    return [p for p in paras if p.omap.text], layout.name
+
+
+def assemble(lines: list[Line], block: Block, vocab: "Vocabulary") -> OffsetMap:
+    """One paragraph's text from its lines: a space at each line break, hyphenation repaired."""
+    pieces: list[Piece] = []
+    for k, index in enumerate(block.lines):
+        line = lines[index]
+        own = list(line.pieces)
+        join = block.joins[k] if k < len(block.joins) else ""
+        if join == "hyphen":
+            if vocab.drop_hyphen(line.text, lines[block.lines[k + 1]].text):
+                last = own[-1]
+                own[-1] = (last[0][:-1], *last[1:])  # type: ignore[assignment]
+        pieces.extend(own)
+        if join == " " and own:
+            last = own[-1]
+            pieces.append((" ", last[1] + (last[2] if len(last) > 2 and last[2] else len(last[0]))))  # type: ignore[misc]
+    return OffsetMap.from_pieces(pieces)
+
+
+class Vocabulary:
+    """The document's own words, to tell a line-end hyphen that splits a word from one in a compound."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: Optional[Counter[str]] = None
+        self._compounds: set[str] = set()
+
+    def drop_hyphen(self, line: str, nxt: str) -> bool:
+        """``coopera-`` + ``tion`` → drop; ``values-`` + ``oriented``, ``Secretary-`` + ``General`` → keep."""
+        head = line.rsplit(None, 1)[-1][:-1].rsplit("-", 1)[-1]
+        tail_match = _WORD.match(nxt)
+        tail = tail_match.group() if tail_match else ""
+        if not tail or tail[0].isupper() or "-" in line.rsplit(None, 1)[-1][:-1]:
+            return False
+        if self._words is None:
+            self._words = Counter(w.lower() for w in _WORD.findall(self._text))
+            self._compounds = {w.lower() for w in _HYPHENATED.findall(self._text)}
+        joined, hyphened = (head + tail).lower(), f"{head}-{tail}".lower()
+        if self._words[joined]:
+            return True
+        if hyphened in self._compounds:
+            return False
+        # The halves also occur on their own elsewhere (their own count includes this line): a compound.
+        return not (self._words[head.lower()] > 1 and self._words[tail.lower()] > 1 and len(tail) > 3)
+
+
+def split_labels(paras: list[Paragraph]) -> None:
+    """Move the document's own paragraph numbers (``33: ``, ``34.\\t``, ``29. ``) to ``label``.
+
+    Only in a document numbered that way throughout, so that a list item "1. " elsewhere stays text.
+    """
+    found = [LABEL.match(p.omap.text) for p in paras]
+    if sum(1 for m in found if m) < max(3, len(paras) // 3):
+        return
+    previous = 0
+    for para, match in zip(paras, found):
+        if match is None:
+            bare = _BARE_LABEL.match(para.omap.text)
+            match = bare if bare and int(bare.group(1)) == previous + 1 else None
+        if match is None:
+            continue
+        para.label = match.group(1)
+        previous = int(para.label)
+        para.omap = para.omap.slice(match.end(), len(para.omap.text))
+
+
+def segment(doc: Document, sentencer: Optional[Sentencer] = None) -> list[Passage]:
+    """The passages of ``doc``, numbered 1.. in reading order, with the document's metadata."""
+    paras, layout = read_layout(doc.text)
+    for para in paras:
+        para.omap = para.omap.slice(0, strip_debris(para.omap.text))
+    texts = [p.omap.text for p in paras]
+    kinds, headline = classify(texts, doc.meta.get("title", ""), page=layout == "blank")
+    info = describe(doc.doc_id, doc.meta, texts, kinds, headline)
+    who = speakers(texts, info.speaker)
+    sentencer = sentencer or default_sentencer()
+    passages = []
+    for number, (para, kind, speaker) in enumerate(zip(paras, kinds, who), start=1):
+        spans = sentencer.spans(para.omap.text)
+        cuts = split_long(para.omap.text, spans)
+        for piece, (start, end) in enumerate(cuts, start=1 if len(cuts) > 1 else 0):
+            omap = para.omap.slice(start, end) if len(cuts) > 1 else para.omap
+            passages.append(Passage(
+                doc_id=doc.doc_id, para=number, text=omap.text, char_start=omap.to_doc(0),
+                char_end=omap.to_doc_end(len(omap.text)), path=doc.path, kind=kind, title=info.title,
+                para_label=para.label, piece=piece, date=info.date, date_inferred=info.date_inferred,
+                year=info.year, source=info.source, place=info.place, country=info.country, speaker=speaker,
+                url=info.url, title_indexed=info.title_indexed, offsets=omap,
+                sentences=[(s - start, e - start) for s, e in spans if s >= start and e <= end],
+            ))
+    return passages
+
+
+def split_long(text: str, spans: list[tuple[int, int]], limit: int = MAX_WORDS) -> list[tuple[int, int]]:
+    """A paragraph over ``limit`` words cut at sentence ends into pieces of about equal length."""
+    words = len(text.split())
+    if words <= limit or len(spans) < 2:
+        return [(0, len(text))]
+    target = words / math.ceil(words / limit)
+    cuts, start, count = [], spans[0][0], 0
+    for i, (s, e) in enumerate(spans):
+        n = len(text[s:e].split())
+        if count and count + n / 2 > target:  # this sentence lies mostly past the target: cut before it
+            cuts.append((start, spans[i - 1][1]))
+            start, count = s, 0
+        count += n
+    cuts.append((start, spans[-1][1]))
+    return cuts
+
+
+@lru_cache(maxsize=1)
+def default_sentencer() -> Sentencer:
+    """Punkt with no training (common abbreviations only), for segmenting outside an index."""
+    from nltk.tokenize.punkt import PunktParameters
+
+    return Sentencer(PunktParameters())

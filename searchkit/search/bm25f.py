@@ -1,0 +1,232 @@
+"""Ranking: BM25F over concepts, then the re-rankers of ``feedback.py`` (proximity, RM3).
+
+* BM25F (Robertson & Zaragoza): a concept's frequencies in title and text are weighted, length-normalised
+  per field and summed before one saturation, so a title match helps without counting twice. ``k1`` and
+  ``b`` are the textbook values; idf is the Robertson-Sparck Jones form that Lucene uses (never negative).
+* Query-term frequency: a concept asked for twice weighs twice (long queries repeat their key words).
+
+A long query scores tens of thousands of postings: each pass over them is one dict comprehension or
+loop with the arithmetic inline (in Python 3.11 faster than chains of ``map`` over ``operator``
+functions, measured), and passes that only ``--explain`` needs are skipped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from searchkit.postings.phrases import phrase_counts
+from searchkit.query.plan import Alt, Concept, alt_query
+from searchkit.postings.readers import Postings
+from searchkit.search.units import K1, Raw, best_first, make_units
+
+DOC_IDF = True
+
+Scores = dict[int, float]
+
+
+@dataclass
+class Ranking:
+    """Scores of every matching unit (passage or document), and the parts of each (for ``--explain``)."""
+
+    scores: Scores = field(default_factory=dict)
+    parts: dict[str, Scores] = field(default_factory=dict)
+    expansion: list[tuple[str, float]] = field(default_factory=list)
+    evidence: Optional[set[int]] = None  # passages matching in their own text (not only by the title)
+    units: Any = None  # what the scores are keyed by: passages, or documents (units.py)
+    dfs: list[int] = field(default_factory=list)  # per concept, how many units it occurs in
+    raw: dict[Alt, tuple[Raw, int]] = field(default_factory=dict)  # each alternative's frequencies, df
+
+    explained: bool = True  # keep ``parts`` (only --explain shows them; a long query pays for them)
+    factor: float = 1.0  # ``scores`` are kept divided by this (``scale`` without a pass over them)
+
+    def add(self, label: str, scores: Scores, factor: float = 1.0) -> None:
+        if factor != 1.0:
+            scores = {d: factor * s for d, s in scores.items()}
+        if self.explained:
+            merge_into(self.parts.setdefault(label, {}), scores)
+        if self.factor != 1.0:
+            scores = {d: s / self.factor for d, s in scores.items()}
+        merge_into(self.scores, scores)
+
+    def scale(self, factor: float) -> None:
+        """Every score times ``factor``: recorded, not applied (order does not change; ``score`` applies
+        it). With a power of two the result is exactly that of multiplying each score."""
+        self.factor *= factor
+        self.parts = {k: {d: s * factor for d, s in v.items()} for k, v in self.parts.items()}
+
+    def score(self, unit: int) -> float:
+        return self.scores.get(unit, 0.0) * self.factor
+
+    def restrict(self, keep: set[int]) -> None:
+        for scores in [self.scores, *self.parts.values()]:
+            for d in scores.keys() - keep:
+                del scores[d]
+
+    def top(self, n: int) -> list[int]:
+        return best_first(self.scores, n)
+
+
+def idf(post: Any, df: int) -> float:
+    """Robertson-Sparck Jones idf; ``post`` counts the units (passages, or documents)."""
+    count = post.count if hasattr(post, "count") else post.doc_count
+    return math.log(1.0 + (count - df + 0.5) / (df + 0.5))
+
+
+def saturate(scores: dict[int, float], weight: float) -> Scores:
+    return {d: weight * x * (K1 + 1.0) / (K1 + x) for d, x in scores.items()}
+
+
+def bm25f(units: Any, raw: Raw, weight: float) -> Scores:
+    """``saturate(units.combine(raw), weight)``, in one pass (the same arithmetic, in the same order)
+    when passages are ranked and the term occurs in one field: the usual case, over every posting."""
+    if units.by_doc or len(raw) != 1:
+        return saturate(units.combine(raw), weight)
+    ((field, freqs),) = raw.items()
+    codes, norm = units.norms(field)
+    return {d: weight * (x := tf * norm[codes[d]]) * (K1 + 1.0) / (K1 + x) for d, tf in freqs.items()}
+
+
+def merge_into(total: Scores, scores: Scores) -> None:
+    """Add ``scores`` into ``total``."""
+    if not total:
+        total.update(scores)
+        return
+    get = total.get
+    for d, s in scores.items():
+        total[d] = get(d, 0.0) + s
+
+
+def evidence_fields(alt: Alt) -> tuple[str, ...]:
+    """Fields whose match makes a passage a hit. The title is every passage's: it ranks, but a passage
+    matching only through its document's title is no hit (unless only the title was asked for)."""
+    own = tuple(f for f in alt.fields if f != "title")
+    return own or alt.fields
+
+
+def raw_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None,
+                    evidence: Optional[set[int]] = None, excluded: frozenset[int] = frozenset()) -> tuple[Raw, int]:
+    """Per field, each passage's frequency of a term or phrase (only ``wanted`` passages, if given, and
+    none of ``excluded``), and its document frequency; passages matching in an evidence field are added
+    to ``evidence``."""
+    raw: Raw = {}
+    df = 0
+    proof = evidence_fields(alt)
+    for f in alt.fields:
+        if len(alt.terms) == 1:
+            freqs: dict[int, float] = {}
+            for ids, tfs in post.blocks(f, alt.terms[0], wanted):
+                freqs.update(zip(ids, tfs))
+            df = max(df, len(freqs) if wanted is None else post.doc_frequency(f, alt.terms[0]))
+        else:
+            freqs = phrase_frequencies(post, Alt((f,), alt.terms, alt.near), wanted)
+            df = max(df, len(freqs))
+        for d in freqs.keys() & excluded if excluded else ():  # iterates the smaller (a few hidden passages)
+            del freqs[d]
+        if freqs:
+            raw[f] = freqs
+            if evidence is not None and f in proof:
+                evidence.update(freqs)
+    return raw, df
+
+
+def phrase_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = None) -> dict[int, float]:
+    """How often a phrase (adjacent, in order: phrases.py's fast counts) or a nearness query (Whoosh's
+    span matcher) occurs in each passage of its one field."""
+    field = alt.fields[0]
+    if not alt.near and post.reader.schema[field].format.supports("positions"):
+        counts: dict[int, float] = dict(phrase_counts(post.leaves, field, alt.terms))
+    else:
+        counts = {}
+        matcher = alt_query(alt).matcher(post.searcher)
+        while matcher.is_active():
+            try:
+                counts[matcher.id()] = float(max(len(matcher.spans()), 1))
+            except Exception:  # a matcher without spans still says the words are there
+                counts[matcher.id()] = 1.0
+            matcher.next()
+    if wanted is not None:
+        keep = set(wanted)
+        counts = {d: n for d, n in counts.items() if d in keep}
+    return counts
+
+
+def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optional[set[int]] = None,
+                   excluded: frozenset[int] = frozenset(), seen: Optional[dict[Alt, tuple[Raw, int]]] = None
+                   ) -> tuple[Scores, int]:
+    """A concept's BM25F score per unit (the best of its alternatives), and its unit frequency; each
+    alternative's raw frequencies are kept in ``seen``."""
+    best: Scores = {}
+    most = 0
+    for alt in concept.alts:
+        raw, df = raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+        if seen is not None:
+            seen[alt] = (raw, df)
+        if not raw:
+            continue
+        if DOC_IDF and units.by_doc:
+            freqs = units.combine(raw)
+            df = len(freqs)
+            scores = saturate(freqs, idf(units, df))
+        else:
+            scores = bm25f(units, raw, idf(post, df))
+        most = max(most, df)
+        if not best:
+            best = scores
+            continue
+        for u, s in scores.items():
+            if s > best.get(u, 0.0):
+                best[u] = s
+    return best, most
+
+
+def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,
+         excluded: frozenset[int] = frozenset(), feedback: bool = True, by_doc: bool = False,
+         explained: bool = True) -> Ranking:
+    """Score the passages (or documents) matching any concept: passages in ``allowed`` (all if None),
+    never those ``excluded``. Ranking passages, one matching only through its document's title is left
+    out; ranking documents, a title match is as good as any. Without ``explained``, the score's parts
+    are not kept."""
+    from searchkit.search.rerank import FEEDBACK_MIN_CONCEPTS, add_feedback, add_proximity  # they build on this module
+
+    units = make_units(post, by_doc)
+    evidence: set[int] = set()
+    ranking = Ranking(units=units, explained=explained)
+    for concept in concepts:
+        scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
+        ranking.add(concept.label, scores, concept.weight)
+        ranking.dfs.append(df)
+    ranking.evidence = evidence
+    if by_doc:
+        keep = None if allowed is None else {units.unit_of(d) for d in allowed if d not in excluded}
+    else:
+        keep = evidence if allowed is None else evidence & allowed
+    if keep is not None:
+        ranking.restrict(keep)
+    add_proximity(post, units, concepts, ranking)
+    if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
+        add_feedback(post, units, concepts, ranking, excluded)
+    return ranking
+
+
+def passage_scores(post: Postings, concepts: list[Concept], passages: list[int],
+                   seen: Optional[dict[Alt, tuple[Raw, int]]] = None) -> Scores:
+    """Plain BM25F scores of a few passages (sorted docnums): which passage best stands for a document.
+    Frequencies already read for the ranking (``seen``) are not read again."""
+    units = make_units(post, False)
+    total: Scores = {}
+    keep = set(passages)
+    for concept in concepts:
+        best: Scores = {}
+        for alt in concept.alts:
+            if seen is not None and alt in seen:
+                raw = {f: {d: n for d, n in freqs.items() if d in keep} for f, freqs in seen[alt][0].items()}
+                df = seen[alt][1]
+            else:
+                raw, df = raw_frequencies(post, alt, passages)
+            for d, s in bm25f(units, raw, idf(post, df)).items():
+                best[d] = max(best.get(d, 0.0), s)
+        for d, s in best.items():
+            total[d] = total.get(d, 0.0) + concept.weight * s
+    return total
