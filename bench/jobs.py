@@ -40,7 +40,7 @@ def mpwriter(corpus: Path, procs: int) -> float:
 import sys
 from pathlib import Path
 from whoosh import index as windex
-from searchkit.store.store import make_schema, passage_fields
+from searchkit.postings.schema import make_schema, passage_fields
 from searchkit.ingest.files import Skipped, read_file, walk
 from searchkit.ingest.passages import segment
 from searchkit.ingest.sentences import ensure_params, load_cached

@@ -131,10 +131,11 @@ def test_batch_usage_errors(run, docs, args, message):
 
 def test_alias_table_unit():
     from searchkit.query.aliases import AliasTable, apply
-    from searchkit.query.tree import describe, parse
+    from searchkit.query.parser import parse
+    from searchkit.query.tree import explain
 
     table = AliasTable.from_lines(["AB\tB C", "B C\tD", "# comment", "lonely"])
-    assert describe(apply(parse("b c"), table)) == '{=AB|"b c"|d}'
+    assert explain(apply(parse("b c"), table)) == '{=AB|"b c"|d}'
     assert len([g for g in table.groups if g]) == 1
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.store.store import Store, toc_generations
+from searchkit.store.commits import toc_generations
+from searchkit.store.store import Store
 from searchkit.store.lock import WriteLock
 from searchkit.store.status import verify
 from tests.conftest import REPO
@@ -99,8 +100,7 @@ def test_sigkill_after_some_commits(run, tmp_path, big, commits):
 
 CRASH = """
 import os
-from searchkit.store import commits
-from searchkit.store import store as index
+from searchkit.store import commits, store
 def crash_on(owner, name, call):
     original, calls = getattr(owner, name), []
     def wrapper(*args, **kwargs):
@@ -113,10 +113,10 @@ def crash_on(owner, name, call):
 
 
 @pytest.mark.parametrize("where", [
-    "crash_on(commits, 'save_manifest', 4)",  # a batch written, its manifest not yet
-    "crash_on(index.Writer, '_commit_toc', 3)",  # manifest written and synced, TOC not yet
+    "crash_on(store, 'save_manifest', 4)",  # a batch written, its manifest not yet
+    "crash_on(commits.Writer, '_commit_toc', 3)",  # manifest written and synced, TOC not yet
     "crash_on(commits, 'clean', 3)",  # TOC renamed into place, old files not yet cleaned
-    "crash_on(index.Writer, 'add_prepared', 25)",  # in the middle of a batch's documents
+    "crash_on(commits.Writer, 'add_prepared', 25)",  # in the middle of a batch's documents
     "crash_on(os, 'replace', 3)",  # the manifest's temporary file written, not renamed
 ])
 def test_crash_at_each_step_of_a_commit(run, tmp_path, big, where):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.store.store import Store, toc_generations
+from searchkit.store.commits import toc_generations
+from searchkit.store.store import Store
 from searchkit.store.manifest import load_manifest, manifest_path, save_manifest
 
 DAY_AGO = time.time() - 86400
@@ -290,7 +291,7 @@ def test_a_full_disk_keeps_the_last_commit(run, tmp_path, corpus, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchkit.store.commits.save_manifest", full)
+    monkeypatch.setattr("searchkit.store.store.save_manifest", full)
     result = run("index")
     monkeypatch.undo()
     assert result.exit_code == 2

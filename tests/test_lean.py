@@ -9,8 +9,10 @@ from whoosh.analysis import (
 )
 from whoosh.fields import KEYWORD, NUMERIC, TEXT
 
-from searchkit.store.store import Store, make_schema
-from searchkit.postings.encode import index_field, lean_chain, same_as_whoosh
+from searchkit.postings.schema import make_schema
+from searchkit.store.store import Store
+from searchkit.analysis.words import word_chain
+from searchkit.postings.encode import index_field, same_as_whoosh
 from searchkit.postings.pool import TermPool
 from tests.conftest import SEEDS
 
@@ -40,15 +42,15 @@ def test_every_field_of_the_schema_indexes_as_whoosh_does():
 
 
 def test_a_chain_it_does_not_know_goes_through_whoosh():
-    assert lean_chain(RegexTokenizer(r"\w+") | StemFilter() | StopFilter()) is None  # stems before stopping
-    assert lean_chain(RegexTokenizer(r"\w+") | IntraWordFilter()) is None
+    assert word_chain(RegexTokenizer(r"\w+") | StemFilter() | StopFilter()) is None  # stems before stopping
+    assert word_chain(RegexTokenizer(r"\w+") | IntraWordFilter()) is None
     field = KEYWORD()
     assert index_field(field, "a b a") == list(field.index("a b a"))
     known = TEXT(analyzer=RegexTokenizer(r"\w+") | LowercaseFilter() | StopFilter(renumber=False))
-    assert lean_chain(known.analyzer) is not None
+    assert word_chain(known.analyzer) is not None
     assert same_as_whoosh(known, TEXTS + seed_texts())
     standard = TEXT(analyzer=StandardAnalyzer())  # a pattern with a group, stop words of 2+ letters
-    assert lean_chain(standard.analyzer) is not None and same_as_whoosh(standard, TEXTS + seed_texts())
+    assert word_chain(standard.analyzer) is not None and same_as_whoosh(standard, TEXTS + seed_texts())
 
 
 def test_a_tokenizer_hint_is_found_in_every_value_the_tokenizer_finds_a_token_in():
@@ -56,7 +58,7 @@ def test_a_tokenizer_hint_is_found_in_every_value_the_tokenizer_finds_a_token_in
     import re
 
     from searchkit.analysis.chain import ACRONYM_ANALYZER
-    from searchkit.postings.encode import HINTS
+    from searchkit.analysis.words import HINTS
 
     rng = random.Random(8)
     alphabet = "AZÉÞ×ØaszßİΣ0٣9 s-_.'\n"  # capitals at the class edges, digits of two scripts, word edges

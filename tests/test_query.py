@@ -202,13 +202,14 @@ def test_kind_filter_is_lifted_by_an_explicit_kind(run, tiny):
 
 
 def test_unit_parse_tree():
-    from searchkit.query.tree import describe, parse
+    from searchkit.query.parser import parse
+    from searchkit.query.tree import explain
 
-    assert describe(parse("+lanes sea -ministers")) == "+lane sea -minist"
-    assert describe(parse('title:(fast "green lanes")')) == '+(title:fast title:"green lane")'
-    assert describe(parse("vaccine title:(fast lanes)")) == "vaccin +(title:fast title:lane)"
-    assert describe(parse("vaccin* covid~2")) == "vaccin* covid~2"
-    assert describe(parse("Note: lanes")) == "note lane"  # an unknown or capitalised field is a word
+    assert explain(parse("+lanes sea -ministers")) == "+lane sea -minist"
+    assert explain(parse('title:(fast "green lanes")')) == '+(title:fast title:"green lane")'
+    assert explain(parse("vaccine title:(fast lanes)")) == "vaccin +(title:fast title:lane)"
+    assert explain(parse("vaccin* covid~2")) == "vaccin* covid~2"
+    assert explain(parse("Note: lanes")) == "note lane"  # an unknown or capitalised field is a word
 
 
 def test_by_doc_ranks_whole_documents_not_only_their_best_passage(run, tmp_path):

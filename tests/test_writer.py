@@ -6,7 +6,8 @@ from pathlib import Path
 
 from whoosh import index as windex
 
-from searchkit.store.store import Store, make_schema, passage_fields
+from searchkit.postings.schema import make_schema, passage_fields
+from searchkit.store.store import Store
 from searchkit.ingest.files import Skipped, read_file, walk
 from searchkit.store.manifest import Manifest
 from searchkit.postings.prepare import prepare

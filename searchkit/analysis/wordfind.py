@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from whoosh.support.charset import accent_map
 
 from searchkit.analysis.chain import ANALYZER, TOKEN_PATTERN
-from searchkit.postings.encode import lean_chain
+from searchkit.analysis.words import word_chain
 
 Span = tuple[int, int]
 WORD = re.compile(TOKEN_PATTERN)
@@ -32,7 +32,7 @@ _terms_cache: dict[str, tuple[str, ...]] = {}
 # One character of a token, when the token pattern is a repeated character class (the fast path needs it).
 _TOKEN_CHAR = TOKEN_PATTERN[:-1] if re.fullmatch(r"\[[^\]]+\]\+", TOKEN_PATTERN) else None
 _TOKEN_CHAR_RE = re.compile(_TOKEN_CHAR or "(?!)")
-_LEAN = lean_chain(ANALYZER)
+_CHAIN = word_chain(ANALYZER)
 
 
 def fold(word: str) -> str:
@@ -42,14 +42,14 @@ def fold(word: str) -> str:
 
 def word_terms(word: str) -> tuple[str, ...]:
     """The index terms of one surface word (empty for a stop word), analyzed once per process: through
-    the indexer's lean chain (the same filters without Whoosh's token generators, half the time) when it
+    the per-word chain (analysis.words) (the same filters without Whoosh's token generators, half the time) when it
     knows the analyzer, else through the analyzer itself."""
     found = _terms_cache.get(word)
     if found is None:
         if len(_terms_cache) > _CACHE_LIMIT:
             _terms_cache.clear()
-        if _LEAN is not None:
-            term = _LEAN.learn(word)
+        if _CHAIN is not None:
+            term = _CHAIN.learn(word)
             found = (term,) if term is not False else ()
         else:
             found = tuple(t.text for t in ANALYZER(word))
@@ -59,8 +59,8 @@ def word_terms(word: str) -> tuple[str, ...]:
 
 def text_positions(text: str) -> dict[str, list[int]]:
     """Each index term of ``text`` with its positions: what the index holds for it (the indexer's chain)."""
-    if _LEAN is not None:
-        return _LEAN.positions(text)
+    if _CHAIN is not None:
+        return _CHAIN.positions(text)
     found: dict[str, list[int]] = {}
     for token in ANALYZER(text, positions=True):
         found.setdefault(token.text, []).append(token.pos)
@@ -70,10 +70,10 @@ def text_positions(text: str) -> dict[str, list[int]]:
 def text_counts(text: str) -> dict[str, int]:
     """Each index term of ``text`` with how often it occurs (its postings' frequency), without positions:
     the terms through the chain's word cache, counted by ``Counter`` in C."""
-    if _LEAN is None:
+    if _CHAIN is None:
         return {t: len(p) for t, p in text_positions(text).items()}
-    cache, learn = _LEAN.cache, _LEAN.learn
-    counts = Counter([cache[w] if w in cache else learn(w) for w in _LEAN.words(text)])
+    cache, learn = _CHAIN.cache, _CHAIN.learn
+    counts = Counter([cache[w] if w in cache else learn(w) for w in _CHAIN.words(text)])
     counts.pop(False, None)  # stop words
     return counts
 
@@ -81,8 +81,8 @@ def text_counts(text: str) -> dict[str, int]:
 def clear_caches() -> None:
     """Forget analyzed words (benchmarks use it to measure a fresh process)."""
     _terms_cache.clear()
-    if _LEAN is not None:
-        _LEAN.cache.clear()
+    if _CHAIN is not None:
+        _CHAIN.cache.clear()
 
 
 def _accent_marks() -> tuple[bytes, ...]:

@@ -212,7 +212,7 @@ def serve_cmd(ctx: click.Context, stop: bool, index_dir: Optional[str]) -> None:
     if stop:
         warn(f"stopped the server of {directory}" if stop_server(directory) else f"no server runs for {directory}")
         return
-    serve(directory, note=warn)
+    serve(directory, ctx.find_root().command, note=warn)
     warn(f"stopped serving {directory}")
 
 

@@ -9,9 +9,10 @@ builtins. Without a server, or on any trouble reaching it, the command runs in t
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
+
+from searchkit.cli.protocol import PROTOCOL, receive, send, socket_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs more to import than the rest of a served search: annotations only
@@ -21,22 +22,6 @@ if TYPE_CHECKING:  # typing costs more to import than the rest of a served searc
 SERVED = frozenset({"search", "show", "cite"})
 # Arguments naming this process's own streams or descriptors ("-", /dev/stdin, <(...)): only it can read them.
 OWN_FILES = ("/dev/std", "/dev/fd/", "/proc/self/")
-SOCKET_NAME = "searchkit.sock"
-PROTOCOL = 1
-MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
-
-
-def socket_path(index_dir: str) -> str:
-    """Where the server of ``index_dir`` listens: in the index folder, or in the temp dir if that is too long."""
-    folder = os.path.abspath(index_dir)
-    path = os.path.join(folder, SOCKET_NAME)
-    if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
-        return path
-    import hashlib
-    import tempfile
-
-    digest = hashlib.sha1(os.fsencode(os.path.realpath(folder))).hexdigest()[:16]
-    return os.path.join(tempfile.gettempdir(), f"searchkit-{os.getuid()}-{digest}.sock")
 
 
 def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
@@ -98,31 +83,6 @@ def terminal_size(fallback: tuple[int, int] = (80, 24)) -> tuple[int, int]:
         columns = columns if columns > 0 else (size.columns or fallback[0])
         lines = lines if lines > 0 else (size.lines or fallback[1])
     return columns, lines
-
-
-def send(sock: Any, message: dict[str, Any]) -> None:
-    data = marshal.dumps(message)
-    sock.sendall(len(data).to_bytes(8, "big") + data)
-
-
-def receive(sock: Any) -> Optional[dict[str, Any]]:
-    """One length-prefixed message, or None when the peer closed the connection first."""
-    head = read_exactly(sock, 8)
-    if head is None:
-        return None
-    body = read_exactly(sock, int.from_bytes(head, "big"))
-    return None if body is None else marshal.loads(body)
-
-
-def read_exactly(sock: Any, size: int) -> Optional[bytes]:
-    chunks, left = [], size
-    while left:
-        chunk = sock.recv(min(left, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def forward(argv: list[str]) -> Optional[int]:

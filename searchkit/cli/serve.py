@@ -21,8 +21,10 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+import click
+
 from searchkit.errors import SearchkitError
-from searchkit.cli.launch import PROTOCOL, receive, send, socket_path
+from searchkit.cli.protocol import PROTOCOL, receive, send, socket_path
 
 LOCK_NAME = "serve.lock"
 Note = Callable[[str], None]
@@ -85,14 +87,12 @@ def become(env: dict[str, str]) -> None:
             os.environ[name] = value
 
 
-def execute(req: dict[str, Any]) -> dict[str, Any]:
-    """Run one forwarded command line exactly as the ``searchkit`` command would."""
-    from searchkit.cli.main import main
-
+def execute(command: click.Command, req: dict[str, Any]) -> dict[str, Any]:
+    """Run one forwarded command line exactly as the ``searchkit`` command (``command``) would."""
     log: list[tuple[int, str]] = []
     with client_context(req, log):
         try:
-            main.main(args=list(req["argv"]), prog_name="searchkit", standalone_mode=True)
+            command.main(args=list(req["argv"]), prog_name="searchkit", standalone_mode=True)
             code = 0
         except SystemExit as exc:
             code = exit_code(exc.code)
@@ -109,7 +109,7 @@ def handle(conn: socket.socket, state: dict[str, Any]) -> None:
         send(conn, {"stopped": True})
         return
     try:
-        reply = execute(req)
+        reply = execute(state["command"], req)
     except Exception as exc:  # the client runs the command itself: the user still gets an answer
         reply = {"fallback": f"{type(exc).__name__}: {exc}"}
     send(conn, reply)
@@ -146,22 +146,23 @@ def listen(path: str) -> socket.socket:
 def warm_up(directory: Path) -> None:
     """Keep stores open between commands, and import and open everything a search needs (its searcher,
     field lengths), so that the first client does not pay for it."""
-    from searchkit.store import store as index
     from searchkit.search.searcher import Options, Searcher
+    from searchkit.store.store import Store, keep_stores_open
 
-    index.RESIDENT = True
-    Searcher.of(index.Store.open_cached(directory)).search("the united nations", Options(limit=1))
+    keep_stores_open()
+    Searcher.of(Store.open_cached(directory)).search("the united nations", Options(limit=1))
 
 
-def serve(directory: Path, note: Optional[Note] = None) -> None:
-    """Answer forwarded commands until ``searchkit serve --stop``, Ctrl-C or SIGTERM."""
+def serve(directory: Path, command: click.Command, note: Optional[Note] = None) -> None:
+    """Answer forwarded command lines with ``command`` (the ``searchkit`` group) until ``searchkit serve
+    --stop``, Ctrl-C or SIGTERM."""
     from searchkit.store.store import Store
 
     note = note or (lambda message: None)
     Store.open(directory)  # no index, or an incompatible one: the usual one-line error, before anything else
     directory = directory.resolve()
     path = socket_path(str(directory))
-    state = {"stop": False, "busy": False}
+    state: dict[str, Any] = {"stop": False, "busy": False, "command": command}
     previous = on_signals(state)
     try:
         with server_lock(directory):
@@ -179,7 +180,7 @@ def serve(directory: Path, note: Optional[Note] = None) -> None:
             signal.signal(signum, handler)
 
 
-def loop(sock: socket.socket, state: dict[str, bool]) -> None:
+def loop(sock: socket.socket, state: dict[str, Any]) -> None:
     while not state["stop"]:
         conn, _ = sock.accept()
         state["busy"] = True

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
-from searchkit.store.store import make_schema
+from searchkit.postings.schema import make_schema
 from searchkit.ingest.files import Document, Skipped, read_file
 from searchkit.postings.prepare import Prepared, prepare
 from searchkit.ingest.passages import segment

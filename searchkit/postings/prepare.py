@@ -18,7 +18,7 @@ from itertools import accumulate, chain, repeat
 from operator import add
 from typing import TYPE_CHECKING, Any, Optional
 
-from searchkit.store.store import Analyzed, analyze
+from searchkit.postings.schema import Analyzed, analyze
 from searchkit.postings.phrasefile import KEY_SHIFT
 
 if TYPE_CHECKING:

@@ -5,10 +5,11 @@ group a line, forms tab-separated); ``$SEARCHKIT_ALIASES`` names a user file in 
 groups extend it (groups that share a form merge).
 
 >>> table = AliasTable.from_lines(["Viet Nam\\tVietnam", "DOC\\tDeclaration on the Conduct of Parties"])
->>> from searchkit.query.tree import parse, describe
->>> describe(apply(parse("Vietnam fishing"), table))
+>>> from searchkit.query.parser import parse
+>>> from searchkit.query.tree import explain
+>>> explain(apply(parse("Vietnam fishing"), table))
 '{"viet nam"|vietnam} fish'
->>> describe(apply(parse("DOC doc"), table))
+>>> explain(apply(parse("DOC doc"), table))
 '{=DOC|"declar conduct parti"} doc'
 """
 

@@ -1,8 +1,23 @@
-"""The query parser: tokens to a tree of ``query`` nodes, written by hand so that no input can fail.
+"""The query parser: text to a tree of ``tree`` nodes, written by hand so that no input can fail.
 
-Upper-case AND/OR/NOT are operators unless ``query.read_mode`` decides the text is a pasted sentence;
+Upper-case AND/OR/NOT are operators unless ``tree.read_mode`` decides the text is a pasted sentence;
 parentheses group; ``-``/``+`` and NOT exclude or require; ``field:`` applies to the word, phrase,
 group or ``[A TO B]`` range after it. Whatever cannot be read as syntax is read as words.
+
+The language: plain words (ranked: more of them rank higher), ``"a phrase"``, ``"words near"~N``,
+``AND OR NOT`` (upper case), ``-word`` and ``+word``, ``(groups)``, ``wild*``, ``fuzzy~``, and the fields
+``title: source: speaker: country: kind: year: date:`` (``date:[2020-01 TO 2020-06-30]``).
+
+>>> from searchkit.query.tree import explain
+>>> explain(parse('vaccine "green lanes" -Russia year:2020'))
+'vaccin "green lane" -russia +year:2020'
+>>> explain(parse('(ASEAN OR EU) AND trade'))
+'+({=ASEAN|asean} {=EU|eu}) +trade'
+
+Upper-case AND/OR/NOT in a pasted sentence are words, not operators:
+
+>>> explain(parse('BORDER DISPUTE BETWEEN ISRAEL AND SYRIA .'))
+'border disput between israel syria'
 """
 
 from __future__ import annotations
@@ -167,7 +182,7 @@ def scoped(group: Group, name: str) -> Group:
     return out
 
 
-def parse_text(text: str) -> Group:
+def parse(text: str) -> Group:
     """The query tree of ``text``; input that yields nothing positive is read again as plain words."""
     reading = read_mode(text)
     tree = _Parser(text, reading).group()

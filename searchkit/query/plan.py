@@ -248,3 +248,8 @@ def period(date: str, first: bool) -> str:
 
 def compile_plan(tree: Group, reader: Any) -> Plan:
     return Compiler(reader).plan(tree)
+
+
+def any_term(field: str, values: list[str]) -> Any:
+    """The Whoosh query for passages whose ``field`` holds any of ``values`` (as indexed, not analyzed)."""
+    return wq.Or([wq.Term(field, v) for v in values]) if len(values) != 1 else wq.Term(field, values[0])

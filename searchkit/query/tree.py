@@ -1,21 +1,6 @@
-"""Reading a query: its tree of nodes, how typed words are read, and the tree as ``--explain`` shows it.
+"""A query as a tree of nodes, how typed words are read, and the tree as ``--explain`` shows it.
 
-The parser itself is ``syntax.py``: written by hand, so that raw input never fails and means what it
-looks like.
-
-The language: plain words (ranked: more of them rank higher), ``"a phrase"``, ``"words near"~N``,
-``AND OR NOT`` (upper case), ``-word`` and ``+word``, ``(groups)``, ``wild*``, ``fuzzy~``, and the fields
-``title: source: speaker: country: kind: year: date:`` (``date:[2020-01 TO 2020-06-30]``).
-
->>> describe(parse('vaccine "green lanes" -Russia year:2020'))
-'vaccin "green lane" -russia +year:2020'
->>> describe(parse('(ASEAN OR EU) AND trade'))
-'+({=ASEAN|asean} {=EU|eu}) +trade'
-
-Upper-case AND/OR/NOT in a pasted sentence are words, not operators:
-
->>> describe(parse('BORDER DISPUTE BETWEEN ISRAEL AND SYRIA .'))
-'border disput between israel syria'
+The parser (``parser.py``) builds the tree; ``plan.py`` turns it into what matches and what scores.
 """
 
 from __future__ import annotations
@@ -138,13 +123,6 @@ def is_scoped(node: Optional[Node]) -> bool:
     return isinstance(node, Group) and bool(node.clauses) and all(isinstance(n, Field) for _, n in node.clauses)
 
 
-def parse(text: str) -> Group:
-    """The query tree of ``text`` (see ``syntax.py``); input that yields nothing is read as plain words."""
-    from searchkit.query.parser import parse_text
-
-    return parse_text(text)
-
-
 def has_positive(node: Node) -> bool:
     if isinstance(node, Group):
         return any(o != MUST_NOT and has_positive(n) for o, n in node.clauses)
@@ -155,12 +133,12 @@ def has_negative(node: Node) -> bool:
     return isinstance(node, Group) and any(o == MUST_NOT or has_negative(n) for o, n in node.clauses)
 
 
-def describe(node: Node) -> str:
+def explain(node: Node) -> str:
     """A normalised rendering of the tree, as ``--explain`` shows it."""
     if isinstance(node, Group):
         parts = []
         for occur, child in node.clauses:
-            text = describe(child)
+            text = explain(child)
             if isinstance(child, Group) and len(child.clauses) > 1:
                 text = f"({text})"
             parts.append(occur + text)
@@ -174,7 +152,7 @@ def describe(node: Node) -> str:
     if isinstance(node, Pattern):
         return node.text + (f"~{node.fuzzy}" if node.fuzzy else "")
     if isinstance(node, Alias):
-        return "{" + "|".join(describe(f) for f in node.forms) + "}"
+        return "{" + "|".join(explain(f) for f in node.forms) + "}"
     if node.low is not None:
         return f"{node.name}:{node.low}" if node.low == node.high else f"{node.name}:[{node.low} TO {node.high}]"
-    return f"{node.name}:{describe(node.node) if node.node else node.value}"
+    return f"{node.name}:{explain(node.node) if node.node else node.value}"

@@ -1,8 +1,8 @@
-"""Ranking: BM25F over concepts, then the re-rankers of ``feedback.py`` (proximity, RM3).
+"""BM25F over a query's concepts: each concept's score per unit, summed into a ``Ranking``.
 
 * BM25F (Robertson & Zaragoza): a concept's frequencies in title and text are weighted, length-normalised
-  per field and summed before one saturation, so a title match helps without counting twice. ``k1`` and
-  ``b`` are the textbook values; idf is the Robertson-Sparck Jones form that Lucene uses (never negative).
+  per field and summed before one saturation, so a title match helps without counting twice. ``k1``, ``b`` and the
+  field weights are in ``parameters.py``; idf is the Robertson-Sparck Jones form that Lucene uses (never negative).
 * Query-term frequency: a concept asked for twice weighs twice (long queries repeat their key words).
 
 A long query scores tens of thousands of postings: each pass over them is one dict comprehension or
@@ -19,9 +19,8 @@ from typing import Any, Optional
 from searchkit.postings.phrases import phrase_counts
 from searchkit.query.plan import Alt, Concept, alt_query
 from searchkit.postings.readers import Postings
-from searchkit.search.units import K1, Raw, best_first, make_units
-
-DOC_IDF = True
+from searchkit.search.parameters import DOC_IDF, K1
+from searchkit.search.units import Raw, best_first, make_units
 
 Scores = dict[int, float]
 
@@ -179,35 +178,6 @@ def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optio
             if s > best.get(u, 0.0):
                 best[u] = s
     return best, most
-
-
-def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,
-         excluded: frozenset[int] = frozenset(), feedback: bool = True, by_doc: bool = False,
-         explained: bool = True) -> Ranking:
-    """Score the passages (or documents) matching any concept: passages in ``allowed`` (all if None),
-    never those ``excluded``. Ranking passages, one matching only through its document's title is left
-    out; ranking documents, a title match is as good as any. Without ``explained``, the score's parts
-    are not kept."""
-    from searchkit.search.rerank import FEEDBACK_MIN_CONCEPTS, add_feedback, add_proximity  # they build on this module
-
-    units = make_units(post, by_doc)
-    evidence: set[int] = set()
-    ranking = Ranking(units=units, explained=explained)
-    for concept in concepts:
-        scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
-        ranking.add(concept.label, scores, concept.weight)
-        ranking.dfs.append(df)
-    ranking.evidence = evidence
-    if by_doc:
-        keep = None if allowed is None else {units.unit_of(d) for d in allowed if d not in excluded}
-    else:
-        keep = evidence if allowed is None else evidence & allowed
-    if keep is not None:
-        ranking.restrict(keep)
-    add_proximity(post, units, concepts, ranking)
-    if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
-        add_feedback(post, units, concepts, ranking, excluded)
-    return ranking
 
 
 def passage_scores(post: Postings, concepts: list[Concept], passages: list[int],

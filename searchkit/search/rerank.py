@@ -2,7 +2,7 @@
 
 * Proximity: adjacent query words found within a few words of each other in a passage score as an extra
   pseudo-term (a sequential-dependence-style bigram), for the best candidates only. Their positions come
-  from the candidates' stored text through the indexer's own analysis chain (``lean.py``: the very
+  from the candidates' stored text through the indexer's own analysis chain (``analysis/words.py``: the very
   positions the index holds) when that is cheaper than decoding the words' posting blocks: for common
   words in a large index, a hundred passages cost less than hundreds of blocks.
 * Feedback (RM3, Lavrenko & Croft; Abdul-Jaleel et al.): for queries of several words, the best ten
@@ -22,13 +22,14 @@ from typing import Any, Optional
 from searchkit.postings.phrases import positions_decoder, term_values
 from searchkit.query.plan import TEXT_FIELDS, Alt, Concept
 from searchkit.postings.readers import Postings, length_of_code, open_postings
-from searchkit.search.bm25f import DOC_IDF, Ranking, Scores, bm25f, idf, raw_frequencies
+from searchkit.search.bm25f import Ranking, Scores, bm25f, idf, raw_frequencies
+from searchkit.search.parameters import (
+    DOC_IDF, FEEDBACK_DEPTH, FEEDBACK_DOCS, FEEDBACK_ORIGINAL, FEEDBACK_TERMS, PROXIMITY_DEPTH, PROXIMITY_WEIGHT,
+    PROXIMITY_WINDOW,
+)
 from searchkit.search.units import Raw
 from searchkit.analysis.wordfind import text_counts, text_positions
 
-PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
-FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 10, 20, 0.5, 1000
-FEEDBACK_MIN_CONCEPTS = 3
 
 
 def single_terms(concepts: list[Concept]) -> list[str]:

@@ -9,22 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from whoosh import query as wq
-
-from searchkit.query import aliases
 from searchkit import citation
-from searchkit.postings import phrases
-from searchkit.query import tree as query
 from searchkit.errors import QueryError
-from searchkit.highlight.spans import Matchers, matchers_for, spans_for
-from searchkit.store.store import Store
-from searchkit.ingest.offsets import OffsetMap
-from searchkit.query.plan import Plan, compile_plan
-from searchkit.postings.readers import Postings
-from searchkit.search.bm25f import Ranking, passage_scores, rank
-from searchkit.search.units import best_first
 from searchkit.highlight.fragments import stored_sentences
+from searchkit.highlight.spans import Matchers, matchers_for, spans_for
+from searchkit.ingest.offsets import OffsetMap
+from searchkit.postings import phrases
+from searchkit.postings.readers import Postings
+from searchkit.query import aliases
+from searchkit.query.parser import parse as parse_query
+from searchkit.query.plan import Plan, any_term, compile_plan
+from searchkit.query.tree import Group, explain
+from searchkit.search.bm25f import Ranking, passage_scores
+from searchkit.search.ranking import rank
 from searchkit.search.suggest import suggestion
+from searchkit.search.units import best_first
+from searchkit.store.store import Store
 
 DEFAULT_KINDS = ("title", "body")
 LITTLE = 3  # fewer hits than this, and a misspelt word gets a "did you mean" suggestion
@@ -82,11 +82,11 @@ class Options:
     highlight: bool = True
 
 
-def read(text: str, table: Optional[aliases.AliasTable] = None) -> query.Group:
+def read(text: str, table: Optional[aliases.AliasTable] = None) -> Group:
     """The query tree of ``text`` with the alias table applied."""
     if not text.strip():
         raise QueryError("empty query; give some words to search for")
-    tree = query.parse(text)
+    tree = parse_query(text)
     return aliases.apply(tree, table if table is not None else aliases.load())  # type: ignore[return-value]
 
 
@@ -134,7 +134,7 @@ class Searcher:
     def _search(self, text: str, options: Options) -> SearchResult:
         tree = read(text, aliases.load())  # per search: $SEARCHKIT_ALIASES can differ (a served command)
         plan = compile_plan(tree, self.searcher.reader())
-        result = SearchResult(text, query.describe(tree), 0, options.page, by_doc=options.by_doc)
+        result = SearchResult(text, explain(tree), 0, options.page, by_doc=options.by_doc)
         if not tree.clauses:
             result.note = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
             return result
@@ -180,7 +180,7 @@ class Searcher:
         """The passages of one kind (found once per searcher)."""
         key = f"kind:{name}"
         if key not in self.post.cache:
-            self.post.cache[key] = frozenset(self.searcher.docs_for_query(wq.Term("kind", name)))
+            self.post.cache[key] = frozenset(self.searcher.docs_for_query(any_term("kind", [name])))
         return self.post.cache[key]
 
     def hidden_kinds(self) -> frozenset[int]:
@@ -192,8 +192,8 @@ class Searcher:
     def _hidden_kinds(self) -> frozenset[int]:
         reader = self.searcher.reader()
         kinds = [k.decode() if isinstance(k, bytes) else k for k in reader.lexicon("kind")]
-        hidden = [wq.Term("kind", k) for k in kinds if k not in DEFAULT_KINDS]
-        return frozenset(self.searcher.docs_for_query(wq.Or(hidden))) if hidden else frozenset()
+        hidden = [k for k in kinds if k not in DEFAULT_KINDS]
+        return frozenset(self.searcher.docs_for_query(any_term("kind", hidden))) if hidden else frozenset()
 
     def order(self, ranking: Ranking, sort: str, n: Optional[int] = None) -> list[int]:
         """The first ``n`` units (all by default) best first, or newest first (a document's date is its

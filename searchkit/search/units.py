@@ -12,9 +12,8 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from searchkit.postings.readers import Postings, length_of_code
+from searchkit.search.parameters import B, FIELD_WEIGHTS
 
-K1, B = 1.2, 0.75
-FIELD_WEIGHTS = {"text": 1.0, "title": 2.0, "caps": 1.0, "source": 1.0, "speaker": 1.0}
 NORM_FIELD = {"caps": "text"}  # acronyms are normalised by the passage's length, not by how many it has
 SHARED_FIELDS = ("title",)  # the same on every passage of a document
 

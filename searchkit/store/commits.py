@@ -19,12 +19,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 from whoosh.writing import SegmentWriter
 
-from searchkit.errors import IndexMissing, IndexWriteError
-from searchkit.store.manifest import MANIFEST_PATTERN, TEMP_PREFIX, Manifest, fsync_dir, save_manifest
+from searchkit.errors import IndexMissing
+from searchkit.store.manifest import MANIFEST_PATTERN, TEMP_PREFIX, fsync_dir
 from searchkit.postings.pool import TermPool, add_document, flush_grouped
 
 if TYPE_CHECKING:
-    from searchkit.store.store import Store
     from searchkit.postings.prepare import Prepared
 
 INDEX_NAME = "searchkit"
@@ -147,53 +146,6 @@ def clean(directory: Path, generations: set[int], segments: set[str]) -> None:
                 pass  # still open elsewhere (Windows) or already gone: a later commit retries
 
 
-class Batch:
-    """Whole documents going into one atomic commit (one Whoosh writer)."""
-
-    def __init__(self, store: "Store") -> None:
-        self.store = store
-        self.writer = Writer(store.ix)
-        self.documents = 0
-
-    def remove(self, doc_id: str) -> None:
-        self.writer.delete_by_term("doc_id", doc_id)
-
-    def add(self, doc: "Prepared") -> None:
-        self.writer.add_prepared(doc)
-        self.documents += 1
-
-    def memory(self) -> int:
-        """What the batch's postings hold in memory, roughly, in bytes."""
-        pool = self.writer.pool
-        return pool.memory() if hasattr(pool, "memory") else pool.currentsize  # Whoosh's own pool: its estimate
-
-    def commit(self, manifest: Manifest, merge: bool = True) -> None:
-        """Save ``manifest`` as the next generation's, then commit; the store moves to that generation."""
-        writer = self.writer
-        try:
-            save_manifest(self.store.directory, writer.generation, manifest)
-            writer.commit(merge=merge)
-        except OSError as exc:
-            self.cancel()
-            raise IndexWriteError(
-                f"cannot write to {self.store.directory} ({exc.strerror or exc}); the index keeps its last "
-                "commit: free some space or fix permissions, then run searchkit index again"
-            ) from None
-        except BaseException:
-            self.cancel()
-            raise
-        assert writer.committed is not None
-        self.store.ix = PinnedIndex(self.store.ix.storage, writer.committed)
-        self.store.manifest = manifest
-
-    def cancel(self) -> None:
-        if not self.writer.is_closed:
-            try:
-                self.writer.cancel()
-            except Exception:
-                pass  # cancelling after a failed write: whatever is left, the next commit cleans up
-
-
 def check_segments(storage: FileStorage, toc: TOC) -> None:
     """Every segment of ``toc`` is on disk and its compound file's directory reads. Cheap, unlike opening
     a reader, which loads tens of MB per segment: this runs on every open, searches included."""
@@ -253,7 +205,8 @@ def check_target(directory: Path) -> None:
         )
 
 
-def describe(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
+    """An exception as a few words for a one-line message (an OSError without its path)."""
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {Path(exc.filename).name if exc.filename else ''}".rstrip(": ")
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

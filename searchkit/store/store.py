@@ -13,23 +13,19 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
-from searchkit.analysis.chain import ACRONYM_ANALYZER, ANALYZER, ANALYZER_VERSION
-from searchkit.ingest.countries import names as country_names
-from searchkit.store.commits import (  # noqa: F401 (Batch, Writer and toc_generations are used through this module)
-    INDEX_NAME, TOC_PATTERN, Batch, PinnedIndex, Writer, check_segments, check_target, clean, describe,
-    is_index, read_toc, toc_generations, write_toc,
+from searchkit.analysis.chain import ANALYZER_VERSION
+from searchkit.store.commits import (
+    INDEX_NAME, TOC_PATTERN, PinnedIndex, Writer, check_segments, check_target, clean, error_text, is_index, read_toc,
+    toc_generations, write_toc,
 )
-from searchkit.errors import IndexIncompatible, IndexMissing
-from searchkit.postings.encode import index_field
+from searchkit.errors import IndexIncompatible, IndexMissing, IndexWriteError
+from searchkit.postings.schema import make_schema
 from searchkit.store.lock import WriteLock
 from searchkit.store.storage import IndexStorage
 from searchkit.store.manifest import (
@@ -37,98 +33,14 @@ from searchkit.store.manifest import (
     save_manifest, write_atomic,
 )
 
-if TYPE_CHECKING:  # segmentation is indexing's business: a search does not import it
-    from searchkit.ingest.passages import Passage
+if TYPE_CHECKING:
+    from searchkit.postings.prepare import Prepared
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
 FORMAT_VERSION = 6
 REBUILD = "rebuild needed: searchkit index --rebuild"
 ARTIFACT = "artifact.{}.json"
-
-
-def make_schema() -> Schema:
-    text = dict(analyzer=ANALYZER, stored=True, phrase=True)
-    return Schema(
-        passage_id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True, sortable=True),  # a column: --by-doc groups every matching passage
-        para=STORED,  # never searched: a NUMERIC field would index 8 tiered terms for every passage
-        piece=STORED,
-        para_label=STORED,
-        path=STORED,
-        kind=ID(stored=True),
-        title=TEXT(**text),
-        text=TEXT(**text),
-        date=ID(stored=True, sortable=True),  # a column: --sort date
-        date_inferred=STORED,
-        year=NUMERIC(int, bits=16, shift_step=16, stored=True),  # one term a passage; a year range is short
-        source=TEXT(**text),
-        place=TEXT(**text),
-        country=TEXT(**text),  # indexed: the code and every English name; stored: the code
-        speaker=TEXT(**text),
-        url=STORED,
-        char_start=STORED,
-        char_end=STORED,
-        offsets=STORED,
-        sentences=STORED,
-        caps=TEXT(analyzer=ACRONYM_ANALYZER, phrase=False),  # acronyms as written: `DOC` is not "doc"
-    )
-
-
-def passage_fields(p: Passage) -> dict[str, Any]:
-    """The stored and indexed fields of one passage (empty values left out)."""
-    fields = dict(
-        passage_id=p.passage_id, doc_id=p.doc_id, para=p.para, piece=p.piece, para_label=p.para_label,
-        path=p.path, kind=p.kind, title=p.title, text=p.text, date=p.date, date_inferred=p.date_inferred,
-        year=p.year, source=p.source, place=p.place, country=p.country, speaker=p.speaker, url=p.url,
-        char_start=p.char_start, char_end=p.char_end, offsets=p.offsets.encode(),
-        sentences=[n for span in p.sentences for n in span],
-        caps=f"{p.title}\n{p.text}" if p.title_indexed else p.text,
-    )
-    fields = {k: v for k, v in fields.items() if v not in (None, "")}
-    if p.country:
-        fields["country"] = " ".join([p.country, *country_names(p.country)])
-        fields["_stored_country"] = p.country
-    if p.title and not p.title_indexed:  # a lead sentence shown as the title earns no title boost
-        fields["title"], fields["_stored_title"] = "", p.title
-    return fields
-
-
-@dataclass
-class Analyzed:
-    """A passage analyzed for one schema: stored values, column values, and per indexed field its postings
-    and length. Analysis is most of indexing's cost; done apart from the writer it can run in worker processes.
-    """
-
-    stored: dict[str, Any]
-    postings: list[tuple[str, list[tuple[bytes, int, float, bytes]], int]]
-    columns: dict[str, Any] = field(default_factory=dict)
-    # Per field with positions: each posting's positions, for the .phr keys (None: a field Whoosh indexed)
-    positions: dict[str, list[list[int]]] = field(default_factory=dict)
-
-
-def analyze(schema: Schema, passage: Passage) -> Analyzed:
-    """What ``SegmentWriter.add_document`` would compute for ``passage``, as plain picklable data (and the
-    positions of its fields with positions, for the ``.phr`` keys: see ``lean.index_field``)."""
-    fields = passage_fields(passage)
-    result = Analyzed({}, [])
-    for name, value in sorted(fields.items()):
-        if name.startswith("_"):
-            continue
-        fieldtype = schema[name]
-        if fieldtype.indexed:
-            positions: list[list[int]] = []
-            items = index_field(fieldtype, value, positions)  # Whoosh's own postings, computed lean (lean.py)
-            if positions and len(positions) == len(items):
-                result.positions[name] = positions
-            length = sum(map(itemgetter(1), items)) if fieldtype.scorable else 0  # the frequencies
-            result.postings.append((name, items, length))
-        # As add_document does: "_stored_<name>" is stored (and put in the column) in place of the value.
-        custom = fields.get(f"_stored_{name}", value)
-        result.stored[name] = custom if fieldtype.stored else None
-        if fieldtype.column_type and custom is not None:
-            result.columns[name] = fieldtype.to_column_value(custom)
-    return result
 
 
 class Store:
@@ -151,7 +63,7 @@ class Store:
                 self._manifest = load_manifest(self.directory, self.generation)
             except (OSError, ValueError) as exc:
                 raise IndexIncompatible(
-                    f"the manifest of {self.directory} is unreadable ({describe(exc)}); {REBUILD}") from None
+                    f"the manifest of {self.directory} is unreadable ({error_text(exc)}); {REBUILD}") from None
         return self._manifest
 
     @manifest.setter
@@ -217,11 +129,11 @@ class Store:
             except Exception as exc:  # any damage: a torn TOC, a missing manifest, a truncated segment
                 problems.append(exc)
                 continue
-            notes = [f"the newest commit is unreadable ({describe(problems[0])}); using commit {gen}"] if problems else []
+            notes = [f"the newest commit is unreadable ({error_text(problems[0])}); using commit {gen}"] if problems else []
             return cls(directory, PinnedIndex(file_storage(directory), toc), manifest, notes=notes)
         if problems and isinstance(problems[0], FileNotFoundError) and not last_try:
             raise _Raced()
-        detail = describe(problems[0]) if problems else "no commit found"
+        detail = error_text(problems[0]) if problems else "no commit found"
         raise IndexIncompatible(f"{directory} cannot be opened ({detail}); {REBUILD}")
 
     @classmethod
@@ -299,8 +211,62 @@ class Store:
         write_atomic(self.directory / ARTIFACT.format(name), json.dumps(data, ensure_ascii=False))
 
 
-RESIDENT = False  # set by ``searchkit serve``: stores stay open between the commands it runs
+class Batch:
+    """Whole documents going into one atomic commit (one Whoosh writer)."""
+
+    def __init__(self, store: "Store") -> None:
+        self.store = store
+        self.writer = Writer(store.ix)
+        self.documents = 0
+
+    def remove(self, doc_id: str) -> None:
+        self.writer.delete_by_term("doc_id", doc_id)
+
+    def add(self, doc: "Prepared") -> None:
+        self.writer.add_prepared(doc)
+        self.documents += 1
+
+    def memory(self) -> int:
+        """What the batch's postings hold in memory, roughly, in bytes."""
+        pool = self.writer.pool
+        return pool.memory() if hasattr(pool, "memory") else pool.currentsize  # Whoosh's own pool: its estimate
+
+    def commit(self, manifest: Manifest, merge: bool = True) -> None:
+        """Save ``manifest`` as the next generation's, then commit; the store moves to that generation."""
+        writer = self.writer
+        try:
+            save_manifest(self.store.directory, writer.generation, manifest)
+            writer.commit(merge=merge)
+        except OSError as exc:
+            self.cancel()
+            raise IndexWriteError(
+                f"cannot write to {self.store.directory} ({exc.strerror or exc}); the index keeps its last "
+                "commit: free some space or fix permissions, then run searchkit index again"
+            ) from None
+        except BaseException:
+            self.cancel()
+            raise
+        assert writer.committed is not None
+        self.store.ix = PinnedIndex(self.store.ix.storage, writer.committed)
+        self.store.manifest = manifest
+
+    def cancel(self) -> None:
+        if not self.writer.is_closed:
+            try:
+                self.writer.cancel()
+            except Exception:
+                pass  # cancelling after a failed write: whatever is left, the next commit cleans up
+
+
+
+RESIDENT = False  # in ``searchkit serve``: stores stay open between the commands it runs (open_cached)
 _OPENED: dict[str, tuple[Any, Store]] = {}
+
+
+def keep_stores_open() -> None:
+    """For a resident process: ``Store.open_cached`` keeps each store open while its index is unchanged."""
+    global RESIDENT
+    RESIDENT = True
 
 
 def disk_stamp(directory: Path) -> Optional[tuple[Any, ...]]:

@@ -1,0 +1,44 @@
+"""Ranking a query: BM25F over its concepts (``bm25f.py``), then the re-rankers (``rerank.py``).
+
+``rank`` is the one entry point: it scores every matching unit (passage, or document with ``--by-doc``),
+keeps those with evidence of their own, then adds the proximity boost and, for queries of a few concepts
+or more, pseudo-relevance feedback (RM3).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from searchkit.postings.readers import Postings
+from searchkit.query.plan import Concept
+from searchkit.search.bm25f import Ranking, concept_scores
+from searchkit.search.parameters import FEEDBACK_MIN_CONCEPTS
+from searchkit.search.rerank import add_feedback, add_proximity
+from searchkit.search.units import make_units
+
+
+def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,
+         excluded: frozenset[int] = frozenset(), feedback: bool = True, by_doc: bool = False,
+         explained: bool = True) -> Ranking:
+    """Score the passages (or documents) matching any concept: passages in ``allowed`` (all if None),
+    never those ``excluded``. Ranking passages, one matching only through its document's title is left
+    out; ranking documents, a title match is as good as any. Without ``explained``, the score's parts
+    are not kept."""
+    units = make_units(post, by_doc)
+    evidence: set[int] = set()
+    ranking = Ranking(units=units, explained=explained)
+    for concept in concepts:
+        scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
+        ranking.add(concept.label, scores, concept.weight)
+        ranking.dfs.append(df)
+    ranking.evidence = evidence
+    if by_doc:
+        keep = None if allowed is None else {units.unit_of(d) for d in allowed if d not in excluded}
+    else:
+        keep = evidence if allowed is None else evidence & allowed
+    if keep is not None:
+        ranking.restrict(keep)
+    add_proximity(post, units, concepts, ranking)
+    if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
+        add_feedback(post, units, concepts, ranking, excluded)
+    return ranking
