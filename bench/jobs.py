@@ -42,7 +42,7 @@ from pathlib import Path
 from whoosh import index as windex
 from searchkit.postings.schema import make_schema, passage_fields
 from searchkit.ingest.files import Skipped, read_file, walk
-from searchkit.ingest.passages import segment
+from searchkit.ingest.passages import split_document
 from searchkit.ingest.sentences import ensure_params, load_cached
 files = [p for p in walk(Path(sys.argv[2])) if isinstance(p, Path)]
 sentencer = load_cached(str(ensure_params(Path(sys.argv[1]), True, [str(f) for f in files])))  # as searchkit does
@@ -51,7 +51,7 @@ writer = ix.writer(procs={procs}, limitmb=128)
 for path in files:
     for doc in read_file(path, path.name):
         if not isinstance(doc, Skipped):
-            for passage in segment(doc, sentencer):
+            for passage in split_document(doc, sentencer):
                 writer.add_document(**passage_fields(passage))
 writer.commit()
 """

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from searchkit.ingest.files import Document, read_file  # noqa: E402
-from searchkit.ingest.passages import paragraphs, segment  # noqa: E402
+from searchkit.ingest.passages import paragraphs, split_document  # noqa: E402
 from searchkit.ingest.lines import LINE_END  # noqa: E402
 
 GOLD = REPO / "bench" / "gold" / "segmentation.json"
@@ -187,7 +187,7 @@ def check_speakers(shared: Path) -> None:
     for doc in read_file(path, ""):
         if not isinstance(doc, Document):
             continue
-        for passage in segment(doc):
+        for passage in split_document(doc):
             marker = passage.text[:2]
             if marker in ("Q:", "A:"):
                 total += 1

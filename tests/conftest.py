@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from searchkit.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 

@@ -35,7 +35,7 @@ TOKEN_PATTERN = r"[^\W_]+"
 ACRONYM_PATTERN = r"\b(?=(?:\d*[A-ZÀ-ÖØ-Þ]){2})[A-ZÀ-ÖØ-Þ\d]+(?=s?\b)"
 # What every acronym contains (its first two capitals, digits between): a pattern that opens with a
 # character class, which the regex engine scans for quickly, while the one above is tried at every
-# position. Most passages hold no acronym; indexing looks for this first (lean.py).
+# position. Most passages hold no acronym; indexing looks for this first (analysis/words.py).
 ACRONYM_HINT = r"[A-ZÀ-ÖØ-Þ]\d*[A-ZÀ-ÖØ-Þ]"
 
 # Bump when the chain changes: an index built with another version must be rebuilt.

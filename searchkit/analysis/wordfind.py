@@ -4,7 +4,7 @@ Highlighting the top ten passages runs on every query, and some passages are lon
 over all of a passage costs more than the search. A term can only come from a word that starts with the
 term less its last ``STEM_SLACK`` letters, so a literal search for those prefixes in the lower-cased text
 finds every candidate; only candidates are analyzed (once per process per word), and words holding accented
-letters are checked apart. ``tests/test_highlight.py`` checks this against the analyzer on every seed word.
+letters are checked apart. ``tests/highlight/test_spans.py`` checks this against the analyzer on every seed word.
 
 >>> [w for w in ("cooperating", "Cooperation", "corporate") if word_terms(w) == ("cooper",)]
 ['cooperating', 'Cooperation']

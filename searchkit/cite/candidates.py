@@ -89,7 +89,7 @@ def is_next(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return (pb == pa and ka > 0 and kb == ka + 1) or (pb == pa + 1 and kb in (0, 1))
 
 
-class Sources:
+class Candidates:
     """An open searcher over the index with caches of stored passages and folded windows."""
 
     def __init__(self, store: Store) -> None:

@@ -19,7 +19,7 @@ from searchkit.errors import QueryError
 from searchkit.store.store import Store
 from searchkit.ingest.locate import Locator
 from searchkit.cite.quotation import Part, Quotation, find_parts, overlaps_edge, parse_quotation
-from searchkit.cite.candidates import Sources, Window
+from searchkit.cite.candidates import Candidates, Window
 from searchkit.cite.typography import tokens
 
 NEAR = 0.7  # least similarity for "near": one word wrong in four still is; an invented sentence is not
@@ -59,13 +59,13 @@ class Citer:
     """Looks up quotations in one open index; reuse it for a batch (it caches passages and files)."""
 
     def __init__(self, store: Store, style: str = "plain") -> None:
-        self.sources = Sources(store)
+        self.candidates = Candidates(store)
         self.style = style
         self.locator = Locator(getattr(store.manifest, "docs", None))
         self.stale: set[str] = set()  # files changed since they were indexed (no line/column for them)
 
     def close(self) -> None:
-        self.sources.close()
+        self.candidates.close()
 
     def __enter__(self) -> "Citer":
         return self
@@ -85,11 +85,11 @@ class Citer:
     def _find_exact(self, quote: Quotation) -> tuple[list[Citation], list[int]]:
         """Exact occurrences, and the ranked candidates when it took them to look."""
         needles = quote.needles
-        holding = self.sources.holding_all(quote.sure_terms, ALL_WORDS_CAP)
+        holding = self.candidates.holding_all(quote.sure_terms, ALL_WORDS_CAP)
         found = self._exact(holding, needles)
         if found:
             return found, []
-        ranked = self.sources.ranked(quote.all_terms, POOL)
+        ranked = self.candidates.ranked(quote.all_terms, POOL)
         seen = set(holding)
         found = self._exact([d for d in ranked[:RANKED] if d not in seen], needles)
         if not found:
@@ -100,7 +100,7 @@ class Citer:
     def _exact(self, docnums: list[int], parts: list[str]) -> list[Citation]:
         out = []
         for docnum in docnums:
-            window = self.sources.window([docnum])
+            window = self.candidates.window([docnum])
             out += [self._citation(window, spans, "exact", 1.0) for spans in find_parts(window, parts)]
         return out
 
@@ -108,9 +108,9 @@ class Citer:
         """Consecutive passages where one holds every word before a sentence end and the next every word after."""
         pairs = set()
         for head, tail in quote.splits():
-            following = {d - 1 for d in self.sources.holding_set(tail)}
-            for docnum in sorted(self.sources.holding_set(head) & following)[:ALL_WORDS_CAP]:
-                if self.sources.neighbour(docnum, +1) == docnum + 1:
+            following = {d - 1 for d in self.candidates.holding_set(tail)}
+            for docnum in sorted(self.candidates.holding_set(head) & following)[:ALL_WORDS_CAP]:
+                if self.candidates.neighbour(docnum, +1) == docnum + 1:
                     pairs.add((docnum, docnum + 1))
         return pairs
 
@@ -118,9 +118,9 @@ class Citer:
         """Candidates whose end could begin the quotation (with the next passage), or whose start end it."""
         pairs = set()
         for docnum in docnums:
-            folded = self.sources.window([docnum]).folded.text
-            after = self.sources.neighbour(docnum, +1) if overlaps_edge(folded, parts, tail=True) else None
-            before = self.sources.neighbour(docnum, -1) if overlaps_edge(folded, parts, tail=False) else None
+            folded = self.candidates.window([docnum]).folded.text
+            after = self.candidates.neighbour(docnum, +1) if overlaps_edge(folded, parts, tail=True) else None
+            before = self.candidates.neighbour(docnum, -1) if overlaps_edge(folded, parts, tail=False) else None
             pairs.update([(docnum, after)] if after is not None else [])
             pairs.update([(before, docnum)] if before is not None else [])
         return pairs
@@ -129,7 +129,7 @@ class Citer:
         """Occurrences that begin in the first passage of a pair and end in the second."""
         out = []
         for pair in sorted(pairs):
-            window = self.sources.window(list(pair))
+            window = self.candidates.window(list(pair))
             for spans in find_parts(window, parts):
                 if window.passage_at(spans[0][0]) == 0 and window.passage_at(spans[-1][1] - 1) == 1:
                     out.append(self._citation(window, spans, "exact", 1.0))
@@ -156,14 +156,14 @@ class Citer:
             return ranked
         words = [w for part in quote.parts for w in part.words if w[0].isalnum()]
         pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
-        hits = {d: sum(pair in self.sources.stored(d).get("text", "").lower() for pair in pairs) for d in ranked}
+        hits = {d: sum(pair in self.candidates.stored(d).get("text", "").lower() for pair in pairs) for d in ranked}
         return sorted(ranked, key=lambda d: -hits[d])[:ALIGNED]
 
     def _align(self, quote: Quotation, docnum: int) -> Optional[Citation]:
         """Align the quotation with a candidate and its neighbours (it may run across them)."""
-        around = [d for d in (self.sources.neighbour(docnum, -1), docnum, self.sources.neighbour(docnum, +1))
+        around = [d for d in (self.candidates.neighbour(docnum, -1), docnum, self.candidates.neighbour(docnum, +1))
                   if d is not None]
-        window = self.sources.window(around)
+        window = self.candidates.window(around)
         toks = tokens(window.folded)
         alignment = align([p.words for p in quote.parts], [t for t, _, _ in toks])
         spans = [(toks[j1][1], toks[j2 - 1][2]) for j1, j2 in alignment.regions if j2 > j1]
@@ -182,7 +182,7 @@ class Citer:
             source = parse_quotation(near.quote or "")
         except QueryError:
             return []
-        found = self._exact(self.sources.holding_all(source.sure_terms, ALL_WORDS_CAP), source.needles)
+        found = self._exact(self.candidates.holding_all(source.sure_terms, ALL_WORDS_CAP), source.needles)
         for cite in found:
             cite.verdict, cite.similarity, cite.diff = near.verdict, near.similarity, near.diff
         return found

@@ -27,10 +27,10 @@ TEXT_FIELDS = ("text", "title")
 # The case-preserving field of acronyms (``DOC`` is not ``doc``): its terms are marked as written.
 EXACT_FIELD = "caps"
 MAX_EXPANSIONS = 1000
-__all__ = ["Matchers", "Phrase", "clear_caches", "matchers_for", "merge", "spans_for"]
+__all__ = ["Matchers", "MarkedPhrase", "clear_caches", "matchers_for", "merge", "spans_for"]
 
 
-class Phrase(NamedTuple):
+class MarkedPhrase(NamedTuple):
     """Analyzed words; ``slop`` is Whoosh's (1: adjacent; N: each next word within N positions), and an
     unordered phrase (``"a b"~N`` as a nearness query) takes its words in any order."""
 
@@ -45,12 +45,12 @@ class Matchers:
     ``exact`` forms (acronyms, matched as written)."""
 
     terms: set[str] = field(default_factory=set)
-    phrases: list[Phrase] = field(default_factory=list)
+    phrases: list[MarkedPhrase] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
     exact: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.phrases = [p if isinstance(p, Phrase) else Phrase(tuple(p)) for p in self.phrases]
+        self.phrases = [p if isinstance(p, MarkedPhrase) else MarkedPhrase(tuple(p)) for p in self.phrases]
 
     @functools.cached_property
     def _globs(self) -> re.Pattern[str] | None:
@@ -99,21 +99,21 @@ def matchers_for(query: Any, reader: Any = None) -> Matchers:
     return found
 
 
-def phrase_of(node: Any) -> Phrase | None:
-    """A phrase or a nearness query over a text field as a ``Phrase`` (empty for other fields); None for
+def phrase_of(node: Any) -> MarkedPhrase | None:
+    """A phrase or a nearness query over a text field as a ``MarkedPhrase`` (empty for other fields); None for
     any other query."""
     from whoosh import query as wq
     from whoosh.query.spans import SpanNear, SpanNear2
 
     if isinstance(node, wq.Phrase):
         words = tuple(str(w) for w in node.words) if node.fieldname in TEXT_FIELDS else ()
-        return Phrase(words, max(1, int(node.slop)))
+        return MarkedPhrase(words, max(1, int(node.slop)))
     if isinstance(node, (SpanNear, SpanNear2)):
         parts = list(node.qs) if isinstance(node, SpanNear2) else [node.a, node.b]
         if not all(isinstance(q, wq.Term) for q in parts):
             return None  # nested spans: mark their words one by one
         words = tuple(str(q.text) for q in parts) if all(q.fieldname in TEXT_FIELDS for q in parts) else ()
-        return Phrase(words, max(1, int(node.slop)), bool(node.ordered))
+        return MarkedPhrase(words, max(1, int(node.slop)), bool(node.ordered))
     return None
 
 
@@ -141,7 +141,7 @@ def leaf_terms(node: Any, reader: Any) -> list[str]:
         return []
 
 
-def phrase_match(text: str, word: Span, first: tuple[str, ...], phrase: Phrase) -> list[Span]:
+def phrase_match(text: str, word: Span, first: tuple[str, ...], phrase: MarkedPhrase) -> list[Span]:
     """The spans of ``phrase`` when it starts at ``word`` (which analyzes to ``first``); empty if it does
     not. An exact phrase is one span, so "right to development" (the phrase ``right develop``: stop words
     take no position, as in the index) is marked whole; a nearness match marks each of its words, not the

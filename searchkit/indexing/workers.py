@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 from searchkit.postings.schema import make_schema
 from searchkit.ingest.files import Document, Skipped, read_file
 from searchkit.postings.prepare import Prepared, prepare
-from searchkit.ingest.passages import segment
+from searchkit.ingest.passages import split_document
 from searchkit.ingest.sentences import load_cached
 
 
@@ -57,7 +57,7 @@ _SCHEMA: Any = None
 
 
 def process(task: Task) -> FileResult:
-    """Read one file; segment and analyse the documents whose digest is not the known one."""
+    """Read one file; segment and read_document the documents whose digest is not the known one."""
     global _SCHEMA
     if _SCHEMA is None:
         _SCHEMA = make_schema()
@@ -71,14 +71,14 @@ def process(task: Task) -> FileResult:
         if isinstance(item, Skipped):
             result.skipped.append(item)
         else:
-            result.docs.append(analyse(item, task.known.get(item.doc_id), task.punkt))
+            result.docs.append(read_document(item, task.known.get(item.doc_id), task.punkt))
     return result
 
 
-def analyse(doc: Document, known_digest: Optional[str], punkt: str = "") -> DocResult:
+def read_document(doc: Document, known_digest: Optional[str], punkt: str = "") -> DocResult:
     prepared = None
     if doc.digest != known_digest:
-        prepared = prepare(_SCHEMA, segment(doc, load_cached(punkt)))
+        prepared = prepare(_SCHEMA, split_document(doc, load_cached(punkt)))
     return DocResult(doc.doc_id, doc.digest, doc.line, doc.encoding, prepared)
 
 

@@ -92,7 +92,7 @@ class Evidence:
         return max((len(t) for t in near), default=0)
 
 
-def analyse(lines: list[Line]) -> Layout:
+def detect_layout(lines: list[Line]) -> Layout:
     """The layout of a document and its paragraphs, as blocks of line indices."""
     content = [i for i, line in enumerate(lines) if not is_dropped(line)]
     if not content:

@@ -60,7 +60,7 @@ class DocMeta:
     url: str = ""
 
 
-def describe(doc_id: str, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str],
+def document_meta(doc_id: str, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str],
              headline: Optional[int]) -> DocMeta:
     """The metadata of one document from its JSONL fields, its name and its paragraphs."""
     name = PurePath(doc_id).name

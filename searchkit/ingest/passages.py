@@ -17,8 +17,8 @@ from typing import Optional
 
 from searchkit.ingest.files import Document
 from searchkit.ingest.kinds import classify
-from searchkit.ingest.layout import LABEL, Block, analyse
-from searchkit.ingest.metadata import describe, speakers, strip_debris
+from searchkit.ingest.layout import LABEL, Block, detect_layout
+from searchkit.ingest.metadata import document_meta, speakers, strip_debris
 from searchkit.ingest.offsets import OffsetMap, Piece
 from searchkit.ingest.sentences import Sentencer
 from searchkit.ingest.lines import Line, split_lines
@@ -80,7 +80,7 @@ def paragraphs(text: str) -> list[Paragraph]:
 def read_layout(text: str) -> tuple[list[Paragraph], str]:
     """The paragraphs of a document and the name of its layout (blank, line, wrapped)."""
     lines = split_lines(text)
-    layout = analyse(lines)
+    layout = detect_layout(lines)
     vocab = Vocabulary(text)
     paras = [Paragraph(assemble(lines, block, vocab)) for block in layout.blocks]
     split_labels(paras)
@@ -152,14 +152,14 @@ def split_labels(paras: list[Paragraph]) -> None:
         para.omap = para.omap.slice(match.end(), len(para.omap.text))
 
 
-def segment(doc: Document, sentencer: Optional[Sentencer] = None) -> list[Passage]:
+def split_document(doc: Document, sentencer: Optional[Sentencer] = None) -> list[Passage]:
     """The passages of ``doc``, numbered 1.. in reading order, with the document's metadata."""
     paras, layout = read_layout(doc.text)
     for para in paras:
         para.omap = para.omap.slice(0, strip_debris(para.omap.text))
     texts = [p.omap.text for p in paras]
     kinds, headline = classify(texts, doc.meta.get("title", ""), page=layout == "blank")
-    info = describe(doc.doc_id, doc.meta, texts, kinds, headline)
+    info = document_meta(doc.doc_id, doc.meta, texts, kinds, headline)
     who = speakers(texts, info.speaker)
     sentencer = sentencer or default_sentencer()
     passages = []

@@ -21,7 +21,7 @@ Block = tuple[Sequence[int], Sequence[float]]
 
 # Per pickle protocol: what starts a block's pickle, and where its ids' MARK is; what ends the ids
 # (TUPLE, then BINPUT 0 or MEMOIZE: the ids tuple closes and is memoised first). Protocol 2 is Whoosh's
-# own; storage.py writes protocol 5, whose pickle starts with a FRAME header.
+# own; store/storage.py writes protocol 5, whose pickle starts with a FRAME header.
 _LAYOUTS = ((b"\x80\x02(", 2, b"tq\x00"), (b"\x80\x05\x95", 11, b"t\x94"))
 _FLOAT = ord("G")  # BINFLOAT: 'G' and a big-endian double
 _FORMATS: dict[int, struct.Struct] = {}

@@ -10,10 +10,11 @@ occurrences once more, as one sorted array of 64-bit keys ``passage << KEY_SHIFT
 where "economic" is followed by "order" are then the intersection of two sets built from two arrays, which
 Python does in C; a further, more common word is checked with one binary search per place left.
 
-The keys cost the index workers nothing: ``lean.index_field`` numbers a passage's words from its key, and
-``prepare.py`` regroups them by term. Postings merged in from an older segment come without them; their
-values are decoded by the field's own format when the file is written. The file is written beside the segment's other files at its flush
-(``pool.flush_grouped``), so Whoosh assembles it into the segment's compound file and deletes it with the
+The keys are made in the index workers, beside the postings: ``encode.index_field`` hands over each
+posting's positions and ``prepare.sorted_keys`` turns them into keys, term by term, with C-level iterators
+(what that costs an index run is in docs/benchmarks.md). Postings merged in from an older segment come
+without keys; their values are decoded by the field's own format when the file is written. The file is
+written beside the segment's other files at its flush (``pool.flush_grouped``), so Whoosh assembles it into the segment's compound file and deletes it with the
 segment. A segment without one (written by Whoosh's own flush, or by an older searchkit) is read from its
 postings as before: ``phrases.py`` uses this file only when it is there and well formed.
 """

@@ -7,8 +7,8 @@ narrowed word by word, rarest first, by set operations that run in C; a word too
 from its postings. A segment without one is counted from the postings alone: the two rarest words are
 intersected by passage, then each further word is read only in the blocks holding a passage still in
 question. A passage's count is the number of places where word k+1 sits right after word k
-(``SpanNear2(ordered=True, slop=1, mindist=1)``, which is what ``Phrase`` runs); ``tests/test_phrases.py``
-and ``tests/test_phrasefile.py`` compare both on real speeches and on segments written every way.
+(``SpanNear2(ordered=True, slop=1, mindist=1)``, which is what ``Phrase`` runs); ``tests/postings/test_phrases.py``
+and ``tests/postings/test_phrasefile.py`` compare both on real speeches and on segments written every way.
 """
 
 from __future__ import annotations

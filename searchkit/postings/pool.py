@@ -7,7 +7,7 @@ to the postings writer. In an index run that was most of the writing process's t
 increasing document order (new passages, then merged segments, each numbered after the last), so keeping
 them per (field, term) in arrays (document numbers, weights, value lengths, value bytes: about 20 bytes a
 posting) leaves only the distinct terms to sort, and the flush fills Whoosh's postings writer a block at a
-time. What is written is byte for byte what Whoosh's own flush writes (tests/test_lean.py); past the
+time. What is written is byte for byte what Whoosh's own flush writes (tests/postings/test_encode.py); past the
 memory budget the pool falls back to Whoosh's run files.
 """
 

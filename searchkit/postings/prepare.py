@@ -5,7 +5,7 @@ unpickles what workers send. So workers hand over a document in the form the wri
 passage's stored fields already pickled and compressed as Whoosh's ``_stored`` column keeps them, field
 lengths and column values per passage, and the postings grouped by term in flat arrays (a few objects per
 field instead of four per posting). The writer numbers the passages and appends the arrays to its pool
-(``pool.TermPool.add_document``); what ends up on disk is what ``add_document`` writes (tests/test_writer.py).
+(``pool.TermPool.add_document``); what ends up on disk is what ``add_document`` writes (tests/indexing/test_writer.py).
 """
 
 from __future__ import annotations

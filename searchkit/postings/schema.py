@@ -83,7 +83,7 @@ class Analyzed:
 
 def analyze(schema: Schema, passage: Passage) -> Analyzed:
     """What ``SegmentWriter.add_document`` would compute for ``passage``, as plain picklable data (and the
-    positions of its fields with positions, for the ``.phr`` keys: see ``lean.index_field``)."""
+    positions of its fields with positions, for the ``.phr`` keys: see ``encode.index_field``)."""
     fields = passage_fields(passage)
     result = Analyzed({}, [])
     for name, value in sorted(fields.items()):
@@ -92,7 +92,7 @@ def analyze(schema: Schema, passage: Passage) -> Analyzed:
         fieldtype = schema[name]
         if fieldtype.indexed:
             positions: list[list[int]] = []
-            items = index_field(fieldtype, value, positions)  # Whoosh's own postings, computed lean (lean.py)
+            items = index_field(fieldtype, value, positions)  # Whoosh's own postings, computed by encode.py
             if positions and len(positions) == len(items):
                 result.positions[name] = positions
             length = sum(map(itemgetter(1), items)) if fieldtype.scorable else 0  # the frequencies

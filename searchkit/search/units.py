@@ -17,8 +17,8 @@ from searchkit.search.parameters import B, FIELD_WEIGHTS
 NORM_FIELD = {"caps": "text"}  # acronyms are normalised by the passage's length, not by how many it has
 SHARED_FIELDS = ("title",)  # the same on every passage of a document
 
-Raw = dict[str, dict[int, float]]
-Scores = dict[int, float]  # field -> passage docnum -> term (or phrase) frequency
+Raw = dict[str, dict[int, float]]  # field -> passage docnum -> term (or phrase) frequency
+Scores = dict[int, float]  # unit -> score
 
 
 class Passages:

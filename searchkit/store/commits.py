@@ -20,6 +20,7 @@ from whoosh.index import TOC, FileIndex
 from whoosh.writing import SegmentWriter
 
 from searchkit.errors import IndexMissing
+from searchkit.store.storage import use_posting_pickle
 from searchkit.store.manifest import MANIFEST_PATTERN, TEMP_PREFIX, fsync_dir
 from searchkit.postings.pool import TermPool, add_document, flush_grouped
 
@@ -30,7 +31,7 @@ INDEX_NAME = "searchkit"
 TOC_PATTERN = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\.")
 SEGMENT_PATTERN = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
-LIMIT_MB = 512  # the posting pool spills to disk beyond this (index runs commit well before: indexer.py)
+LIMIT_MB = 512  # the posting pool spills to disk beyond this (index runs commit well before: indexing/run.py)
 
 
 class PinnedIndex(FileIndex):
@@ -70,8 +71,9 @@ class Writer(SegmentWriter):
     """Adds prepared documents; commits with synced files and keeps the previous generation."""
 
     def __init__(self, ix: PinnedIndex) -> None:
+        use_posting_pickle()
         super().__init__(ix, _lk=False, limitmb=LIMIT_MB)  # the Store holds the lock for the whole run
-        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=LIMIT_MB)  # see pool.py
+        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=LIMIT_MB)  # see postings/pool.py
         self.previous = {s.segment_id() for s in self.segments}
         self.committed: Optional[TOC] = None
 

@@ -285,7 +285,7 @@ def disk_stamp(directory: Path) -> Optional[tuple[Any, ...]]:
 
 
 def file_storage(directory: Path) -> FileStorage:
-    """The index folder as Whoosh storage, read through the file, not a memory map (see storage.py)."""
+    """The index folder as Whoosh storage, read through the file, not a memory map (see storage.py: no memory map, parts the unpickler can peek into)."""
     return IndexStorage(str(directory))
 
 

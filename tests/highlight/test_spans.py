@@ -83,9 +83,9 @@ def test_a_proximity_phrase_marks_the_words_it_matched(tmp_path):
 
 
 def wq_phrase(words: list[str], slop: int):
-    from searchkit.highlight.spans import Phrase
+    from searchkit.highlight.spans import MarkedPhrase
 
-    return Phrase(tuple(words), slop)
+    return MarkedPhrase(tuple(words), slop)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from searchkit.store.store import Store
 from searchkit.ingest.files import Skipped, read_file, walk
 from searchkit.store.manifest import Manifest
 from searchkit.postings.prepare import prepare
-from searchkit.ingest.passages import segment
+from searchkit.ingest.passages import split_document
 
 
 def contents(reader) -> dict:
@@ -37,7 +37,7 @@ def passages_of(root: Path) -> list:
     for path in walk(root):
         for doc in read_file(path, path.name):
             if not isinstance(doc, Skipped):
-                found.extend(segment(doc))
+                found.extend(split_document(doc))
     return found
 
 

@@ -13,7 +13,7 @@ from searchkit.postings import phrases
 from searchkit.store.store import Store
 from searchkit.analysis.chain import terms
 from searchkit.postings.phrases import phrase_counts
-from tests.test_phrases import whoosh_counts
+from tests.postings.test_phrases import whoosh_counts
 
 SPEECHES = {
     "a.txt": "The right of peoples to self-determination is the right of all peoples.\n\n"

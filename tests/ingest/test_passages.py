@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import FIXTURES
 import pytest
 
-from searchkit.ingest.layout import analyse
+from searchkit.ingest.layout import detect_layout
 from searchkit.ingest.offsets import OffsetMap
 from searchkit.ingest.passages import paragraphs
 from searchkit.ingest.lines import split_lines
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def read(name: str) -> str:
@@ -36,7 +36,7 @@ def assert_maps_exactly(doc: str, omap: OffsetMap) -> None:
 
 def test_wrapped_layout_joins_lines_and_ends_paragraphs_at_short_sentence_ends():
     doc = read("wrapped.txt")
-    assert analyse(split_lines(doc)).name == "wrapped"
+    assert detect_layout(split_lines(doc)).name == "wrapped"
     paras = texts(doc)
     assert [p[:30] for p in paras] == [
         "Mr. President,", "Allow me first to congratulate", "The past year has tested the r",

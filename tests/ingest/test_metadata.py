@@ -8,20 +8,19 @@ from pathlib import Path
 import pytest
 
 from searchkit.ingest.files import Document, read_file
-from searchkit.ingest.passages import segment
-from tests.conftest import SEEDS
+from searchkit.ingest.passages import split_document
+from tests.conftest import FIXTURES, SEEDS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def seed(name: str) -> list:
     path = SEEDS / name
-    return segment(Document(name, str(path), path.read_text(encoding="utf-8-sig")))
+    return split_document(Document(name, str(path), path.read_text(encoding="utf-8-sig")))
 
 
 def fixture(name: str) -> list:
     docs = [d for d in read_file(FIXTURES / name, name) if isinstance(d, Document)]
-    return [segment(doc) for doc in docs]
+    return [split_document(doc) for doc in docs]
 
 
 def kinds(passages: list) -> list[tuple[str, str]]:
@@ -114,7 +113,7 @@ def test_jsonl_country_name_becomes_its_code(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps({"id": "x", "text": "Statement.", "country": "Viet Nam"}) + "\n", encoding="utf-8")
     (doc,) = list(read_file(path, "c.jsonl"))
-    assert segment(doc)[0].country == "VNM"
+    assert split_document(doc)[0].country == "VNM"
 
 
 def test_long_paragraphs_are_cut_at_sentence_ends_into_pieces():
@@ -147,7 +146,7 @@ def test_every_seed_passage_maps_to_its_source_span(name):
 ])
 def test_datelines_give_place_and_source(lead, place, source, date):
     doc = Document("news.txt", "news.txt", f"Leaders meet on railway cooperation\n\n{lead}\n")
-    first = segment(doc)[0]
+    first = split_document(doc)[0]
     assert (first.place, first.source, first.date) == (place, source, date)
     assert first.kind == "title" and first.title == "Leaders meet on railway cooperation"
 

@@ -7,9 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import SEEDS
+from tests.conftest import FIXTURES, SEEDS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPORT_KEYS = [
     "doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",
     "source", "place", "country", "speaker", "url", "text", "char_start", "char_end", "sentences",
