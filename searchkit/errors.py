@@ -1,7 +1,7 @@
 """Exit codes and the package's own exceptions.
 
-Library code raises these; only the CLI (``cli/common.handle_errors``) turns them into click errors, so that a user sees one line on
-stderr saying what to do, never a traceback.
+Library code raises these; only the CLI (``cli/common.handle_errors``) turns them into click errors, so
+that a user sees one line on stderr saying what to do, never a traceback.
 """
 
 from __future__ import annotations

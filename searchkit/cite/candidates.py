@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from searchkit.store.store import Store
-from searchkit.ingest.offsets import OffsetMap
 from searchkit.cite.typography import Folded, fold
+from searchkit.ingest.offsets import OffsetMap
+from searchkit.store.store import Store
 
 RANKING_TERMS = 8  # the rarest words of a quotation are enough to rank its sources first
 CONTENDERS = 400  # passages holding the most of those words, ranked further by the words' rarity

@@ -15,12 +15,12 @@ from typing import Any, Optional
 
 from searchkit import citation
 from searchkit.cite.align import Alignment, align
-from searchkit.errors import QueryError
-from searchkit.store.store import Store
-from searchkit.ingest.locate import Locator
-from searchkit.cite.quotation import Part, Quotation, find_parts, overlaps_edge, parse_quotation
 from searchkit.cite.candidates import Candidates, Window
+from searchkit.cite.quotation import Part, Quotation, find_parts, overlaps_edge, parse_quotation
 from searchkit.cite.typography import tokens
+from searchkit.errors import QueryError
+from searchkit.ingest.locate import Locator
+from searchkit.store.store import Store
 
 NEAR = 0.7  # least similarity for "near": one word wrong in four still is; an invented sentence is not
 ALL_WORDS_CAP = 500  # passages holding every word, verified in full

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from searchkit.analysis.chain import terms
-from searchkit.errors import QueryError
 from searchkit.cite.candidates import Window
 from searchkit.cite.typography import DASHES, Folded, fold, is_boundary, split_ellipses, tokens, trim
+from searchkit.errors import QueryError
 
 _DASHED = re.compile(r"[\w']*[ \t]*[" + re.escape(DASHES) + r"]+\s*[\w']*")
 # Where a quotation may cross a paragraph break: after a sentence, or at a line break in the quotation.

@@ -84,8 +84,8 @@ def _quotation_items(batch_file: Optional[str], draft_file: Optional[str]) -> li
 
 def _cite_many(citer: Any, items: list[Any], as_json: bool) -> ExitCode:
     """Look up each item; exit 0 only when every one is exact, 2 when some could not be looked up."""
-    from searchkit.render.cite import citation_json, cite_lines
     from searchkit.errors import QueryError
+    from searchkit.render.cite import citation_json, cite_lines
 
     all_exact, failed = bool(items), 0
     for item in items:

@@ -56,9 +56,9 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, jobs: Opt
 
 def index_once(directory: Path, paths: list[str], prune: bool, jobs: int, rebuild: bool, as_json: bool,
                quiet_if_unchanged: bool = False) -> Any:
-    from searchkit.store.store import Store
     from searchkit.indexing.run import run_index
     from searchkit.render.text import report_json, report_text
+    from searchkit.store.store import Store
 
     with Store.writing(directory, rebuild=rebuild, on_wait=warn, keep_sources=not paths) as store, \
             ProgressBar() as bar:
@@ -69,8 +69,8 @@ def index_once(directory: Path, paths: list[str], prune: bool, jobs: int, rebuil
 
 
 def watch_sources(directory: Path, paths: list[str], prune: bool, jobs: int, as_json: bool) -> None:
-    from searchkit.store.store import Store
     from searchkit.indexing.watch import watch
+    from searchkit.store.store import Store
 
     roots = [Path(p) for p in paths] or [Path(s) for s in Store.open(directory).manifest.sources]
     warn(f"watching {len(roots)} source(s) for changes; Ctrl-C stops")
@@ -135,9 +135,9 @@ def sigterm_as_interrupt() -> Iterator[None]:
 @handle_errors
 def sources_cmd(ctx: click.Context, forget: Optional[str], index_dir: Optional[str]) -> None:
     """List the recorded sources (path, tab, documents), or forget one."""
-    from searchkit.store.store import Store
     from searchkit.indexing.run import forget_source
     from searchkit.ingest.files import safe_name, within
+    from searchkit.store.store import Store
 
     directory = index_path(ctx, index_dir)
     if forget is None:
@@ -162,8 +162,8 @@ def stats_cmd(ctx: click.Context, as_json: bool, index_dir: Optional[str]) -> No
     import json
     from dataclasses import asdict
 
-    from searchkit.store.store import Store
     from searchkit.store.status import stats
+    from searchkit.store.store import Store
 
     result = stats(noted(Store.open(index_path(ctx, index_dir))))
     if as_json:

@@ -105,8 +105,8 @@ def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, 
     wild*, fuzzy~, and fields title: source: speaker: country: kind: year: date:[2020-01 TO 2020-06].
     A query beginning with - goes after --: searchkit search -n 5 -- -word.
     """
-    from searchkit.store.store import Store
     from searchkit.search.searcher import Options, Searcher
+    from searchkit.store.store import Store
 
     if (query is None) == (batch_file is None):
         raise CliError("give a QUERY or --batch FILE (see searchkit search --help)")
@@ -154,7 +154,8 @@ def search_one(searcher: Any, query: str, options: Any, fmt: str, view: Any) -> 
         return ExitCode.FOUND
     if fmt == "text":
         why = f" ({result.note})" if result.note else ""
-        warn(f"no passages match {query!r}{why}" if result.total == 0 else f"no hits on page {options.page} of {query!r}")
+        none = f"no passages match {query!r}{why}"
+        warn(none if result.total == 0 else f"no hits on page {options.page} of {query!r}")
     return ExitCode.NOT_FOUND
 
 
@@ -203,9 +204,9 @@ def search_batch(searcher: Any, batch_file: str, options: Any, fmt: str) -> Exit
 def show_cmd(ctx: click.Context, ident: str, context: int, query: Optional[str], as_json: bool, color: str,
              width: Optional[int], index_dir: Optional[str]) -> None:
     """Print a passage (doc_id#para) with the paragraphs around it, or a whole document (doc_id)."""
-    from searchkit.store.store import Store
-    from searchkit.search.show import show
     from searchkit.render.text import show_json, show_text
+    from searchkit.search.show import show
+    from searchkit.store.store import Store
 
     for name in ("color", "width"):
         if as_json and given(ctx, name):

@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterator, Optional
 
 import click
 
-from searchkit.errors import SearchkitError
 from searchkit.cli.protocol import PROTOCOL, receive, send, socket_path
+from searchkit.errors import SearchkitError
 
 LOCK_NAME = "serve.lock"
 Note = Callable[[str], None]

@@ -14,14 +14,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Optional, Union
 
-from searchkit.store.store import Batch, Store
-from searchkit.ingest.files import Skipped, safe_name, shown
-from searchkit.store.manifest import DocRecord, Manifest
-from searchkit.postings.prepare import Prepared
-from searchkit.indexing.scan import Scope, check_paths, in_scopes, list_files, new_file_record, plan, stat_record, text_doc_id
+from searchkit.indexing.scan import (
+    Scope,
+    check_paths,
+    in_scopes,
+    list_files,
+    new_file_record,
+    plan,
+    stat_record,
+    text_doc_id,
+)
 from searchkit.indexing.scan import unchanged as looks_unchanged
-from searchkit.ingest.sentences import ensure_params
 from searchkit.indexing.workers import DocResult, FileResult, Task, process, run_ordered
+from searchkit.ingest.files import Skipped, safe_name, shown
+from searchkit.ingest.sentences import ensure_params
+from searchkit.postings.prepare import Prepared
+from searchkit.store.manifest import DocRecord, Manifest
+from searchkit.store.store import Batch, Store
 
 __all__ = ["IndexReport", "run_index", "check_paths", "forget_source"]
 

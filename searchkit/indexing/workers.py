@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
-from searchkit.postings.schema import make_schema
 from searchkit.ingest.files import Document, Skipped, read_file
-from searchkit.postings.prepare import Prepared, prepare
 from searchkit.ingest.passages import split_document
 from searchkit.ingest.sentences import load_cached
+from searchkit.postings.prepare import Prepared, prepare
+from searchkit.postings.schema import make_schema
 
 
 @dataclass

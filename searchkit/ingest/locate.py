@@ -128,7 +128,8 @@ class Locator:
             if len(self._docs) > 256:
                 self._docs.clear()
             try:
-                self._docs[key] = self._jsonl(path, doc_id) if path.lower().endswith(".jsonl") else self._txt(path, doc_id)
+                jsonl = path.lower().endswith(".jsonl")
+                self._docs[key] = self._jsonl(path, doc_id) if jsonl else self._txt(path, doc_id)
             except OSError:
                 self._docs[key] = None
         return self._docs[key]

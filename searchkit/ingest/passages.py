@@ -18,10 +18,10 @@ from typing import Optional
 from searchkit.ingest.files import Document
 from searchkit.ingest.kinds import classify
 from searchkit.ingest.layout import LABEL, Block, detect_layout
+from searchkit.ingest.lines import Line, split_lines
 from searchkit.ingest.metadata import document_meta, speakers, strip_debris
 from searchkit.ingest.offsets import OffsetMap, Piece
 from searchkit.ingest.sentences import Sentencer
-from searchkit.ingest.lines import Line, split_lines
 
 _WORD = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")

@@ -14,9 +14,10 @@ The keys are made in the index workers, beside the postings: ``encode.index_fiel
 posting's positions and ``prepare.sorted_keys`` turns them into keys, term by term, with C-level iterators
 (what that costs an index run is in docs/benchmarks.md). Postings merged in from an older segment come
 without keys; their values are decoded by the field's own format when the file is written. The file is
-written beside the segment's other files at its flush (``pool.flush_grouped``), so Whoosh assembles it into the segment's compound file and deletes it with the
-segment. A segment without one (written by Whoosh's own flush, or by an older searchkit) is read from its
-postings as before: ``phrases.py`` uses this file only when it is there and well formed.
+written beside the segment's other files at its flush (``pool.flush_grouped``), so Whoosh assembles it
+into the segment's compound file and deletes it with the segment. A segment without one (written by
+Whoosh's own flush, or by an older searchkit) is read from its postings as before: ``phrases.py`` uses
+this file only when it is there and well formed.
 """
 
 from __future__ import annotations

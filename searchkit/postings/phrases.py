@@ -23,13 +23,13 @@ from typing import Any, Iterator, Optional, Sequence
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
 
 from searchkit.postings import phrasefile
-from searchkit.postings.phrasefile import KEY_LIMIT, KEY_SHIFT
 from searchkit.postings.blocks import block_ids
+from searchkit.postings.phrasefile import KEY_LIMIT, KEY_SHIFT
 
 Found = dict[int, Any]  # local docnum -> the posting's value bytes
 _STOP = ord(".")
@@ -185,7 +185,8 @@ def postings_counts(leaf: Any, field: str, order: list[bytes], places: dict[byte
     return {d: len(s) for d, s in starts.items()}
 
 
-def narrowed(starts: Optional[dict[int, set[int]]], found: Found, places: list[int], decode: Any) -> dict[int, set[int]]:
+def narrowed(starts: Optional[dict[int, set[int]]], found: Found, places: list[int],
+             decode: Any) -> dict[int, set[int]]:
     """The phrase starts left once a word seen at ``places`` of the phrase is known to be where ``found``
     says (all of them when ``starts`` is None: the first word read).
 

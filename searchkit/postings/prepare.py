@@ -18,8 +18,8 @@ from itertools import accumulate, chain, repeat
 from operator import add
 from typing import TYPE_CHECKING, Any, Optional
 
-from searchkit.postings.schema import Analyzed, analyze
 from searchkit.postings.phrasefile import KEY_SHIFT
+from searchkit.postings.schema import Analyzed, analyze
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema

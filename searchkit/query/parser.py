@@ -27,8 +27,23 @@ from typing import Optional
 
 from searchkit.analysis.chain import terms
 from searchkit.query.tree import (
-    FIELDS, MUST, MUST_NOT, QUOTES, SHOULD, Field, Group, Node, Pattern, Phrase, Reading, Words, has_negative,
-    has_positive, is_scoped, read_mode, word_node,
+    FIELDS,
+    MUST,
+    MUST_NOT,
+    QUOTES,
+    SHOULD,
+    Field,
+    Group,
+    Node,
+    Pattern,
+    Phrase,
+    Reading,
+    Words,
+    has_negative,
+    has_positive,
+    is_scoped,
+    read_mode,
+    word_node,
 )
 
 _LEX = re.compile(

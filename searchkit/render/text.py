@@ -15,8 +15,8 @@ from searchkit.highlight.fragments import Fragment, fragments, whole
 
 if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search ~15 ms at start-up
     from searchkit.indexing.run import IndexReport
-    from searchkit.search.show import Shown
     from searchkit.search.searcher import Hit, SearchResult
+    from searchkit.search.show import Shown
 
 BOLD, MATCH, DIM, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 HIT_KEYS = (

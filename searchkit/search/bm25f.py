@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from searchkit.postings.phrases import phrase_counts
-from searchkit.query.plan import Alt, Concept, alt_query
 from searchkit.postings.readers import Postings
+from searchkit.query.plan import Alt, Concept, alt_query
 from searchkit.search.parameters import DOC_IDF, K1
 from searchkit.search.units import Raw, best_first, make_units
 

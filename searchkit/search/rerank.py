@@ -19,17 +19,22 @@ from bisect import bisect_left
 from collections import Counter
 from typing import Any, Optional
 
+from searchkit.analysis.wordfind import text_counts, text_positions
 from searchkit.postings.phrases import positions_decoder, term_values
-from searchkit.query.plan import TEXT_FIELDS, Alt, Concept
 from searchkit.postings.readers import Postings, length_of_code, open_postings
+from searchkit.query.plan import TEXT_FIELDS, Alt, Concept
 from searchkit.search.bm25f import Ranking, Scores, bm25f, idf, raw_frequencies
 from searchkit.search.parameters import (
-    DOC_IDF, FEEDBACK_DEPTH, FEEDBACK_DOCS, FEEDBACK_ORIGINAL, FEEDBACK_TERMS, PROXIMITY_DEPTH, PROXIMITY_WEIGHT,
+    DOC_IDF,
+    FEEDBACK_DEPTH,
+    FEEDBACK_DOCS,
+    FEEDBACK_ORIGINAL,
+    FEEDBACK_TERMS,
+    PROXIMITY_DEPTH,
+    PROXIMITY_WEIGHT,
     PROXIMITY_WINDOW,
 )
 from searchkit.search.units import Raw
-from searchkit.analysis.wordfind import text_counts, text_positions
-
 
 
 def single_terms(concepts: list[Concept]) -> list[str]:

@@ -53,7 +53,8 @@ def correction(post: Postings, word: str, term: str) -> Optional[str]:
         if found > best_df or (found == best_df and best is None):
             best, best_df = stems[0], found
     if best is None and len(term) > 4:
-        near = [t.decode("utf-8") if isinstance(t, bytes) else t for t in post.reader.terms_within("text", term, 2, prefix=1)]
+        within = post.reader.terms_within("text", term, 2, prefix=1)
+        near = [t.decode("utf-8") if isinstance(t, bytes) else t for t in within]
         near = [t for t in near if post.doc_frequency("text", t) >= max(BETTER * df, 1)]
         best = max(near, key=lambda t: (post.doc_frequency("text", t), t)) if near else None
     return surface(post, best, word) if best else None

@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from searchkit.postings.readers import Postings, length_of_code
-from searchkit.search.parameters import B, FIELD_WEIGHTS
+from searchkit.search.parameters import FIELD_WEIGHTS, B
 
 NORM_FIELD = {"caps": "text"}  # acronyms are normalised by the passage's length, not by how many it has
 SHARED_FIELDS = ("title",)  # the same on every passage of a document

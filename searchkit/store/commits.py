@@ -20,9 +20,9 @@ from whoosh.index import TOC, FileIndex
 from whoosh.writing import SegmentWriter
 
 from searchkit.errors import IndexMissing
-from searchkit.store.storage import use_posting_pickle
-from searchkit.store.manifest import MANIFEST_PATTERN, TEMP_PREFIX, fsync_dir
 from searchkit.postings.pool import TermPool, add_document, flush_grouped
+from searchkit.store.manifest import MANIFEST_PATTERN, TEMP_PREFIX, fsync_dir
+from searchkit.store.storage import use_posting_pickle
 
 if TYPE_CHECKING:
     from searchkit.postings.prepare import Prepared

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-from searchkit.store.store import Store
 from searchkit.ingest.offsets import OffsetMap
+from searchkit.store.store import Store
 
 EXPORT_KEYS = (
     "doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",

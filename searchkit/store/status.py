@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from searchkit.store.store import Store
 from searchkit.ingest.files import safe_name
 from searchkit.ingest.offsets import OffsetMap
+from searchkit.store.store import Store
 
 MAX_PROBLEMS = 20
 

@@ -20,18 +20,35 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
 from searchkit.analysis.chain import ANALYZER_VERSION
-from searchkit.store.commits import (
-    INDEX_NAME, TOC_PATTERN, PinnedIndex, Writer, check_segments, check_target, clean, error_text, is_index, read_toc,
-    toc_generations, write_toc,
-)
 from searchkit.errors import IndexIncompatible, IndexMissing, IndexWriteError
 from searchkit.postings.schema import make_schema
-from searchkit.store.lock import WriteLock
-from searchkit.store.storage import IndexStorage
-from searchkit.store.manifest import (
-    MANIFEST_PATTERN, Manifest, load_manifest, manifest_generations, manifest_path, peek_versions, read_sources_leniently,
-    save_manifest, write_atomic,
+from searchkit.store.commits import (
+    INDEX_NAME,
+    TOC_PATTERN,
+    PinnedIndex,
+    Writer,
+    check_segments,
+    check_target,
+    clean,
+    error_text,
+    is_index,
+    read_toc,
+    toc_generations,
+    write_toc,
 )
+from searchkit.store.lock import WriteLock
+from searchkit.store.manifest import (
+    MANIFEST_PATTERN,
+    Manifest,
+    load_manifest,
+    manifest_generations,
+    manifest_path,
+    peek_versions,
+    read_sources_leniently,
+    save_manifest,
+    write_atomic,
+)
+from searchkit.store.storage import IndexStorage
 
 if TYPE_CHECKING:
     from searchkit.postings.prepare import Prepared
@@ -129,7 +146,9 @@ class Store:
             except Exception as exc:  # any damage: a torn TOC, a missing manifest, a truncated segment
                 problems.append(exc)
                 continue
-            notes = [f"the newest commit is unreadable ({error_text(problems[0])}); using commit {gen}"] if problems else []
+            notes = []
+            if problems:
+                notes.append(f"the newest commit is unreadable ({error_text(problems[0])}); using commit {gen}")
             return cls(directory, PinnedIndex(file_storage(directory), toc), manifest, notes=notes)
         if problems and isinstance(problems[0], FileNotFoundError) and not last_try:
             raise _Raced()
@@ -285,7 +304,7 @@ def disk_stamp(directory: Path) -> Optional[tuple[Any, ...]]:
 
 
 def file_storage(directory: Path) -> FileStorage:
-    """The index folder as Whoosh storage, read through the file, not a memory map (see storage.py: no memory map, parts the unpickler can peek into)."""
+    """The index folder as Whoosh storage, read through the file in parts the unpickler can peek into (storage.py)."""
     return IndexStorage(str(directory))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from searchkit.render.text import mark
 from searchkit.highlight.fragments import LOCAL_AFTER, fragments, split_sentences, stored_sentences
+from searchkit.render.text import mark
 
 
 def shown(text: str, frags) -> list[str]:

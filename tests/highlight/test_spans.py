@@ -10,8 +10,8 @@ from whoosh import query as wq
 
 from searchkit.analysis.chain import ANALYZER
 from searchkit.highlight.spans import Matchers, matchers_for, merge, spans_for
-from searchkit.store.store import Store
 from searchkit.render.text import mark
+from searchkit.store.store import Store
 
 SPEECH = (
     "The right to development is an inalienable human right. Viet Nam and Vietnam are one country; the "

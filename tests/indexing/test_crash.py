@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 
 from searchkit.store.commits import toc_generations
-from searchkit.store.store import Store
 from searchkit.store.lock import WriteLock
 from searchkit.store.status import verify
+from searchkit.store.store import Store
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # processes killed, servers and watchers started: the inner loop skips them
 
 DOCS = 60
 WORDS = "trade sanctions climate fisheries vaccine summit treaty border ocean delegation minister council".split()

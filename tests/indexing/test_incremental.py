@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from searchkit.store.commits import toc_generations
-from searchkit.store.store import Store
 from searchkit.store.manifest import load_manifest, manifest_path, save_manifest
+from searchkit.store.store import Store
 
 DAY_AGO = time.time() - 86400
 
@@ -237,7 +237,7 @@ def test_unreadable_newest_commit_falls_back_to_the_previous(run, corpus, tmp_pa
     assert searched.stderr.endswith(f"); using commit {newest - 1}\n")
     stats = run("stats", "--json")
     assert stats.exit_code == 0 and json.loads(stats.stdout)["documents"] == 4
-    assert stats.stderr.startswith(f"searchkit: the newest commit is unreadable (")
+    assert stats.stderr.startswith("searchkit: the newest commit is unreadable (")
     assert stats.stderr.endswith(f"); using commit {newest - 1}\n")
     assert run("verify").exit_code == 2
     assert counts(run("index", "--json")) == (1, 0, 0, 4, 0)  # the next run writes over it

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
+
+import pytest
 
 from searchkit.indexing import watch as watching
+
+pytestmark = pytest.mark.slow  # processes killed, servers and watchers started: the inner loop skips them
 
 
 def test_changes_trigger_one_run_each_burst(tmp_path, monkeypatch):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from whoosh import index as windex
 
-from searchkit.postings.schema import make_schema, passage_fields
-from searchkit.store.store import Store
 from searchkit.ingest.files import Skipped, read_file, walk
-from searchkit.store.manifest import Manifest
-from searchkit.postings.prepare import prepare
 from searchkit.ingest.passages import split_document
+from searchkit.postings.prepare import prepare
+from searchkit.postings.schema import make_schema, passage_fields
+from searchkit.store.manifest import Manifest
+from searchkit.store.store import Store
 
 
 def contents(reader) -> dict:

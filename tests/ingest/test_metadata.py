@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from searchkit.ingest.files import Document, read_file
 from searchkit.ingest.passages import split_document
 from tests.conftest import FIXTURES, SEEDS
-
 
 
 def seed(name: str) -> list:

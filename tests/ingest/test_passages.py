@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.conftest import FIXTURES
 import pytest
 
 from searchkit.ingest.layout import detect_layout
+from searchkit.ingest.lines import split_lines
 from searchkit.ingest.offsets import OffsetMap
 from searchkit.ingest.passages import paragraphs
-from searchkit.ingest.lines import split_lines
-
+from tests.conftest import FIXTURES
 
 
 def read(name: str) -> str:

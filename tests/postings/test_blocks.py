@@ -6,8 +6,8 @@ import pickle
 import random
 import zlib
 
-from searchkit.store.store import Store
 from searchkit.postings.blocks import _whoosh, ids_and_weights, parse_prefix
+from searchkit.store.store import Store
 
 
 def every_block(store: Store):

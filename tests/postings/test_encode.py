@@ -5,15 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from whoosh.analysis import (
-    IntraWordFilter, LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter, StopFilter,
+    IntraWordFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StandardAnalyzer,
+    StemFilter,
+    StopFilter,
 )
 from whoosh.fields import KEYWORD, NUMERIC, TEXT
 
-from searchkit.postings.schema import make_schema
-from searchkit.store.store import Store
 from searchkit.analysis.words import word_chain
 from searchkit.postings.encode import index_field, same_as_whoosh
 from searchkit.postings.pool import TermPool
+from searchkit.postings.schema import make_schema
+from searchkit.store.store import Store
 from tests.conftest import SEEDS
 
 TEXTS = [
@@ -110,8 +115,9 @@ def test_the_grouped_pool_writes_the_segment_whoosh_writes(run, tmp_path, monkey
     fast, plain = tmp_path / "fast", tmp_path / "plain"
     for ix in (fast, plain):
         if ix == plain:
-            import searchkit.store.commits
             from whoosh.writing import PostingPool
+
+            import searchkit.store.commits
 
             monkeypatch.setattr(searchkit.store.commits, "TermPool", PostingPool)  # the Writer lives in commits.py
         assert run("index", str(SEEDS), str(corpus), index=ix).exit_code == 0

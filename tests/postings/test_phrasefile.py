@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.postings import encode as lean
-from searchkit.postings import phrasefile
-from searchkit.postings import phrases
-from searchkit.store.store import Store
 from searchkit.analysis.chain import terms
+from searchkit.postings import encode as lean
+from searchkit.postings import phrasefile, phrases
 from searchkit.postings.phrases import phrase_counts
+from searchkit.store.store import Store
 from tests.postings.test_phrases import whoosh_counts
 
 SPEECHES = {

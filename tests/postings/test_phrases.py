@@ -8,8 +8,8 @@ import pytest
 from whoosh import query as wq
 
 from searchkit.analysis.chain import terms
-from searchkit.store.store import Store
 from searchkit.postings.phrases import phrase_counts
+from searchkit.store.store import Store
 from tests.conftest import SHARED
 
 

@@ -78,9 +78,9 @@ def test_batch_tsv_to_trec(run, docs, tmp_path):
     result = run("search", "--batch", str(queries), "--format", "trec", "--by-doc")
     assert result.exit_code == 0, result.stderr
     lines = [line.split() for line in result.stdout.splitlines()]
-    assert [(l[0], l[1], l[3], l[5]) for l in lines] == [("q1", "Q0", "1", "searchkit"), ("q1", "Q0", "2", "searchkit"),
+    assert [(line[0], line[1], line[3], line[5]) for line in lines] == [("q1", "Q0", "1", "searchkit"), ("q1", "Q0", "2", "searchkit"),
                                                         ("q2", "Q0", "1", "searchkit")]
-    assert sorted(l[2] for l in lines if l[0] == "q1") == ["a", "c"] and lines[2][2] == "e"
+    assert sorted(line[2] for line in lines if line[0] == "q1") == ["a", "c"] and lines[2][2] == "e"
     assert float(lines[0][4]) >= float(lines[1][4])
 
 

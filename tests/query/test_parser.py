@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -256,8 +255,8 @@ NARROWED = ["fisheries country:vnm", "fisheries talks year:[2019 TO 2020]", '"fa
 
 @pytest.mark.parametrize("query", NARROWED)
 def test_words_within_metadata_find_what_the_whole_query_finds(tmp_path, tiny, monkeypatch, query):
-    from searchkit.store.store import Store
     from searchkit.search.searcher import Options, Searcher
+    from searchkit.store.store import Store
 
     def found(searcher: Searcher) -> list:
         results = [searcher.search(query, Options(by_doc=by_doc, sort=sort, all_kinds=every))
@@ -272,9 +271,9 @@ def test_words_within_metadata_find_what_the_whole_query_finds(tmp_path, tiny, m
 
 
 def test_only_words_and_required_metadata_are_narrowed_by_the_metadata_alone(tmp_path, tiny):
-    from searchkit.store.store import Store
     from searchkit.query.plan import compile_plan
     from searchkit.search.searcher import read
+    from searchkit.store.store import Store
 
     with Store.open(tmp_path / "ix").ix.reader() as reader:
         narrowed = [q for q in NARROWED if compile_plan(read(q), reader).filters is not None]
