@@ -7,6 +7,7 @@ spent most of its time creating the values' bytes objects. Ids and weights come 
 only that prefix is decompressed (``max_length``) and unpickled; the weights, a run of BINFLOAT opcodes,
 are read with one ``struct`` call. Any block whose prefix is not laid out as expected (tiny blocks pickle
 their tuples with other opcodes) is read by Whoosh's own code, so the answer is always Whoosh's.
+``positions_decoder`` reads a posting's value (its positions), for phrases, proximity and the ``.phr`` file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ import pickle
 import struct
 import zlib
 from itertools import accumulate
+from pickle import loads
 from typing import Any, Optional, Sequence
+
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
 
 Block = tuple[Sequence[int], Sequence[float]]
 
@@ -25,6 +30,7 @@ Block = tuple[Sequence[int], Sequence[float]]
 _LAYOUTS = ((b"\x80\x02(", 2, b"tq\x00"), (b"\x80\x05\x95", 11, b"t\x94"))
 _FLOAT = ord("G")  # BINFLOAT: 'G' and a big-endian double
 _FORMATS: dict[int, struct.Struct] = {}
+_STOP = ord(".")  # a pickle ends with STOP
 
 
 def prefix_bound(count: int) -> int:
@@ -106,3 +112,17 @@ def _weights(data: bytes, at: int, count: int) -> Optional[Sequence[float]]:
     if unpack is None:
         unpack = _FORMATS[count] = struct.Struct(">" + "xd" * count)
     return unpack.unpack(run)
+
+
+def positions_decoder(format_: Any) -> Any:
+    """``format_.decode_positions``; for Whoosh's ``Positions``, the same with the running sum in C, on
+    bytes or a memory view (``.phr`` files)."""
+    if type(format_) is not Positions:
+        return format_.decode_positions
+
+    def decode(value: Any) -> list[int]:
+        body = value[_INT_SIZE:]
+        deltas = loads(body if body[-1] == _STOP else bytes(body) + b".")
+        return deltas if len(deltas) < 2 else list(accumulate(deltas))
+
+    return decode

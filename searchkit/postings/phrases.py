@@ -16,8 +16,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from contextlib import contextmanager
-from itertools import accumulate
-from pickle import loads
 from typing import Any, Iterator, Optional, Sequence
 
 from whoosh import query as wq
@@ -25,14 +23,12 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.system import _INT_SIZE
 
 from searchkit.postings import phrasefile
-from searchkit.postings.blocks import block_ids
+from searchkit.postings.blocks import block_ids, positions_decoder
 from searchkit.postings.phrasefile import KEY_LIMIT, KEY_SHIFT
 
 Found = dict[int, Any]  # local docnum -> the posting's value bytes
-_STOP = ord(".")
 
 
 def phrase_counts(leaves: list[tuple[Any, int]], field: str, words: tuple[str, ...]) -> dict[int, int]:
@@ -216,20 +212,6 @@ def narrowed(starts: Optional[dict[int, set[int]]], found: Found, places: list[i
         if here:
             left[d] = here
     return left
-
-
-def positions_decoder(format_: Any) -> Any:
-    """``format_.decode_positions``; for Whoosh's ``Positions``, the same with the running sum in C, on
-    bytes or a memory view (``.phr`` files)."""
-    if type(format_) is not Positions:
-        return format_.decode_positions
-
-    def decode(value: Any) -> list[int]:
-        body = value[_INT_SIZE:]
-        deltas = loads(body if body[-1] == _STOP else bytes(body) + b".")
-        return deltas if len(deltas) < 2 else list(accumulate(deltas))
-
-    return decode
 
 
 def term_values(matcher: Any, wanted: Optional[list[int]]) -> Found:

@@ -22,8 +22,8 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
 
 from searchkit.postings import phrasefile
+from searchkit.postings.blocks import positions_decoder
 from searchkit.postings.phrasefile import KEY_SHIFT
-from searchkit.postings.phrases import positions_decoder
 
 if TYPE_CHECKING:
     from searchkit.postings.prepare import FieldPostings

@@ -20,7 +20,8 @@ from collections import Counter
 from typing import Any, Optional
 
 from searchkit.analysis.wordfind import text_counts, text_positions
-from searchkit.postings.phrases import positions_decoder, term_values
+from searchkit.postings.blocks import positions_decoder
+from searchkit.postings.phrases import term_values
 from searchkit.postings.readers import Postings, length_of_code, open_postings
 from searchkit.query.plan import TEXT_FIELDS, Alt, Concept
 from searchkit.search.bm25f import Ranking, Scores, bm25f, idf, raw_frequencies
