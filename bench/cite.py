@@ -25,7 +25,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from common import CORPORA, REPO
+
 sys.path.insert(0, str(REPO))
 
 from searchkit.cite.citer import Citer  # noqa: E402
@@ -35,8 +36,7 @@ from searchkit.ingest.files import Document, read_file  # noqa: E402
 from searchkit.ingest.offsets import OffsetMap  # noqa: E402
 from searchkit.cite.typography import QUOTE_MARKS, fold  # noqa: E402
 
-SHARED = REPO.parent / "shared" / "corpora"
-DEFAULT_CORPORA = [SHARED / "ungdc-sample", SHARED / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"]
+DEFAULT_CORPORA = [CORPORA / "ungdc-sample", CORPORA / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"]
 FOUND_CLASSES = ("verbatim", "from_file", "typography", "ellipsis", "cross_paragraph")
 LINE_END = re.compile(r"\r\n|\r|\n")
 EDGES = ".,;:!? " + QUOTE_MARKS

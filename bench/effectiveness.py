@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import eval_peers as peers
+from common import REPO, SHARED
 
-REPO = Path(__file__).resolve().parents[1]
-EVAL = REPO.parent / "shared" / "eval"
+EVAL = SHARED / "eval"
 AVERAGED = ("cranfield", "cisi", "med", "time", "npl")
 TARGET_MACRO, PEER_MARGIN = 0.535, 0.01
 
@@ -97,6 +97,8 @@ def latencies(index: Path, queries: list[tuple[str, str]]) -> dict[str, list[flo
 
 
 def percentiles(times: list[float]) -> tuple[float, float]:
+    # Not common.percentile: the latency columns in docs/benchmarks.md were measured with this median
+    # (interpolated) and this p95 (rank int(0.95 * n)); another rule would shift them.
     ordered = sorted(times)
     return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000
 

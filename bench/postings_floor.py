@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-REPO = Path(__file__).resolve().parents[1]
+from common import REPO
+
 sys.path.insert(0, str(REPO))
 
 from searchkit.store.store import Store  # noqa: E402
