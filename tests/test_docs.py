@@ -13,6 +13,7 @@ any other command runs in a shell in that folder.
 from __future__ import annotations
 
 import doctest
+import importlib.util
 import re
 import shlex
 import shutil
@@ -201,3 +202,14 @@ def test_readme_links_the_three_docs_and_names_paths_that_exist():
 def test_readme_is_short():
     lines = len(README.read_text(encoding="utf-8").splitlines())
     assert lines <= README_MAX_LINES, f"README.md has {lines} lines; the reference belongs in docs/cli.md"
+
+
+def test_the_speed_table_has_the_rows_bench_report_prints():
+    """A table regenerated with bench/report.py lines up with the one in docs/benchmarks.md."""
+    spec = importlib.util.spec_from_file_location("bench_report", REPO / "bench" / "report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    text = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    table = text.split("## Speed at scale", 1)[1].split("\n\n| ", 1)[1].split("\n\n", 1)[0]
+    labels = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    assert labels == [label for label, _, _ in report.ROWS]
