@@ -25,18 +25,18 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from common import CORPORA, REPO
+
 sys.path.insert(0, str(REPO))
 
 from searchkit.cite.citer import Citer  # noqa: E402
-from searchkit.store.store import Store  # noqa: E402
+from searchkit.cite.typography import QUOTE_MARKS, fold  # noqa: E402
 from searchkit.indexing.run import run_index  # noqa: E402
 from searchkit.ingest.files import Document, read_file  # noqa: E402
 from searchkit.ingest.offsets import OffsetMap  # noqa: E402
-from searchkit.cite.typography import QUOTE_MARKS, fold  # noqa: E402
+from searchkit.store.store import Store  # noqa: E402
 
-SHARED = REPO.parent / "shared" / "corpora"
-DEFAULT_CORPORA = [SHARED / "ungdc-sample", SHARED / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"]
+DEFAULT_CORPORA = [CORPORA / "ungdc-sample", CORPORA / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"]
 FOUND_CLASSES = ("verbatim", "from_file", "typography", "ellipsis", "cross_paragraph")
 LINE_END = re.compile(r"\r\n|\r|\n")
 EDGES = ".,;:!? " + QUOTE_MARKS
@@ -268,7 +268,8 @@ def report(items: list[dict[str, Any]], tally: dict[str, Counter], times: list[f
           f"({m['near+right']}/{m['n']}; target >= 90%)")
     places = tally["places"]
     print(f"char_start/char_end of the expected occurrence right: {places['offsets_right']}/"
-          f"{places['offsets_checked']}; line:column right (.txt files): {places['lines_right']}/{places['lines_checked']}")
+          f"{places['offsets_checked']}; line:column right (.txt files): "
+          f"{places['lines_right']}/{places['lines_checked']}")
     inv = tally["invented"]
     print(f"invented quotations reported exact: {inv['exact']} of {inv['n']} (target 0)")
     ms = sorted(t * 1000 for t in times)
@@ -296,7 +297,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     doc_texts = DocTexts()
     items = drop_occurring(draw(passages, rng, args.per_class, doc_texts), passages)
-    print(f"quotations      {len(items)} ({', '.join(f'{k} {v}' for k, v in Counter(i['kind'] for i in items).items())})")
+    kinds = Counter(i['kind'] for i in items)
+    print(f"quotations      {len(items)} ({', '.join(f'{k} {v}' for k, v in kinds.items())})")
     answers, cli_seconds, code = run_cli(directory, items)
     tally = score(items, answers, doc_texts)
     times = time_inprocess(store, items)

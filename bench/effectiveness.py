@@ -10,7 +10,8 @@ with ``searchkit index corpus.jsonl`` into a temporary directory, runs every que
 ``eval_peers.py``). Query latency is measured warm, in process, for searchkit (as the batch runs it) and
 for plain Whoosh on searchkit's own index, alternating query by query; wall and CPU time are both printed
 (CPU time is the steadier comparison when other work shares the machine). The macro average leaves out
-ADI (82 documents): it is printed on its own line. Figures come from one run on a shared machine; the load average is printed with them.
+ADI (82 documents): it is printed on its own line. Figures come from one run on a shared machine; the load
+average is printed with them.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import eval_peers as peers
+from common import REPO, SHARED
 
-REPO = Path(__file__).resolve().parents[1]
-EVAL = REPO.parent / "shared" / "eval"
+EVAL = SHARED / "eval"
 AVERAGED = ("cranfield", "cisi", "med", "time", "npl")
 TARGET_MACRO, PEER_MARGIN = 0.535, 0.01
 
@@ -76,8 +77,8 @@ def latencies(index: Path, queries: list[tuple[str, str]]) -> dict[str, list[flo
     Whoosh (BM25F, OR of the words) on the same index. The two alternate query by query, twice over (the
     first round warms caches and is dropped), so that both see the same load on a shared machine."""
     sys.path.insert(0, str(REPO))
-    from searchkit.store.store import Store
     from searchkit.search.searcher import Options, Searcher
+    from searchkit.store.store import Store
 
     options = Options(limit=100, by_doc=True, highlight=False)
     store = Store.open(index)
@@ -97,6 +98,8 @@ def latencies(index: Path, queries: list[tuple[str, str]]) -> dict[str, list[flo
 
 
 def percentiles(times: list[float]) -> tuple[float, float]:
+    # Not common.percentile: the latency columns in docs/benchmarks.md were measured with this median
+    # (interpolated) and this p95 (rank int(0.95 * n)); another rule would shift them.
     ordered = sorted(times)
     return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000
 
@@ -139,7 +142,8 @@ def report(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         lat = row["latency"]
         print(f"{row['name']:10} | {lat['sk_wall'][0]:9.1f} /{lat['sk_wall'][1]:7.1f}    | "
-              f"{lat['wh_wall'][0]:8.1f} /{lat['wh_wall'][1]:7.1f}  | {lat['sk_cpu'][0]:8.1f} /{lat['sk_cpu'][1]:7.1f}   "
+              f"{lat['wh_wall'][0]:8.1f} /{lat['wh_wall'][1]:7.1f}  | "
+              f"{lat['sk_cpu'][0]:8.1f} /{lat['sk_cpu'][1]:7.1f}   "
               f"| {lat['wh_cpu'][0]:7.1f} /{lat['wh_cpu'][1]:7.1f}  | "
               f"{lat['sk_wall'][0] / lat['wh_wall'][0]:9.2f} {lat['sk_cpu'][0] / lat['wh_cpu'][0]:5.2f}")
     averaged = [r for r in rows if r["name"] in AVERAGED]

@@ -21,17 +21,18 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from common import CORPORA, REPO
+
 sys.path.insert(0, str(REPO))
 
-from searchkit.highlight import spans as highlight  # noqa: E402
 from searchkit.analysis.chain import ANALYZER  # noqa: E402
 from searchkit.errors import SearchkitError  # noqa: E402
-from searchkit.store.store import Store  # noqa: E402
+from searchkit.highlight import spans as highlight  # noqa: E402
 from searchkit.render.text import View, hit_fragments  # noqa: E402
 from searchkit.search.searcher import search  # noqa: E402
+from searchkit.store.store import Store  # noqa: E402
 
-CORPUS = REPO.parent / "shared" / "corpora" / "ungdc-sample"
+CORPUS = CORPORA / "ungdc-sample"
 QUERIES = {
     "keyword": ["terrorism", "climate change", "nuclear disarmament", "refugees", "human rights",
                 "poverty eradication", "peacekeeping operations", "Middle East"],

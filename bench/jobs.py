@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from common import CORPORA, REPO
+
 sys.path.insert(0, str(REPO))
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "ungdc-sample" / "Session 70 - 2015"
+DEFAULT_CORPUS = CORPORA / "ungdc-sample" / "Session 70 - 2015"
 
 
 def searchkit(corpus: Path, jobs: int) -> float:

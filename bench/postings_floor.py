@@ -19,12 +19,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-REPO = Path(__file__).resolve().parents[1]
+from common import REPO
+
 sys.path.insert(0, str(REPO))
 
-from searchkit.store.store import Store  # noqa: E402
 from searchkit.query.plan import compile_plan  # noqa: E402
 from searchkit.search.searcher import Searcher, read  # noqa: E402
+from searchkit.store.store import Store  # noqa: E402
 
 try:
     import numpy as np

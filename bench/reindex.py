@@ -26,8 +26,9 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_ARCHIVE = REPO.parent / "shared" / "corpora" / "ungdc" / "UNGDC_1946-2024.tar.gz"
+from common import CORPORA, REPO
+
+DEFAULT_ARCHIVE = CORPORA / "ungdc" / "UNGDC_1946-2024.tar.gz"
 
 
 def extract(archive: Path, target: Path, limit: int) -> Path:

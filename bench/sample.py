@@ -14,14 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from common import CORPORA, REPO, percentile
+
 sys.path.insert(0, str(REPO))
 
-from searchkit.store.store import Store  # noqa: E402
 from searchkit.indexing.run import run_index  # noqa: E402
 from searchkit.search.searcher import search  # noqa: E402
+from searchkit.store.store import Store  # noqa: E402
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "ungdc-sample"
+DEFAULT_CORPUS = CORPORA / "ungdc-sample"
 QUERIES = [
     "nuclear disarmament", "climate change", "sustainable development goals", "human rights",
     '"international peace and security"', '"the Charter of the United Nations"', "Palestine",
@@ -30,11 +31,6 @@ QUERIES = [
     "refugees migration", "COVID-19 pandemic vaccines", "Ukraine", "landlocked developing countries",
     '"weapons of mass destruction"', "poverty eradication hunger", "Viet Nam",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def build(corpus: Path, directory: Path) -> Store:

@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
 import scale_workers as workers
+from common import CORPORA, REPO, percentile
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-ARCHIVE = SHARED / "corpora" / "ungdc" / "UNGDC_1946-2024.tar.gz"
+ARCHIVE = CORPORA / "ungdc" / "UNGDC_1946-2024.tar.gz"
 QUERIES = Path(__file__).resolve().parent / "queries_scale.tsv"
 CLASSES = ("keyword", "phrase", "long", "filter")
 # What the installed `searchkit` command (bin/searchkit) runs, from the checkout (python -m adds runpy).
@@ -191,11 +190,6 @@ def worker(*args: str) -> tuple[Any, int]:
     if done.code != 0:
         raise SystemExit(f"worker {args[0]} failed: {done.err.strip()[-2000:]}")
     return json.loads(done.out), done.rss_kib
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def by_class(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -136,12 +136,12 @@ def warm_fts5(db: Path, queries: list[tuple[str, str]], repeat: int) -> list[dic
 
 def warm_searchkit(index: Path, queries: list[tuple[str, str]], repeat: int) -> list[dict[str, Any]]:
     """Queries as a resident process (``searchkit serve``) runs them: one open store and searcher."""
-    from searchkit.store import store as sk_index
     from searchkit.render.text import mark
     from searchkit.search.searcher import Options, Searcher
+    from searchkit.store.store import Store, keep_stores_open
 
-    sk_index.RESIDENT = True
-    searcher = Searcher.of(sk_index.Store.open_cached(index))
+    keep_stores_open()
+    searcher = Searcher.of(Store.open_cached(index))
 
     def run(query: str) -> tuple[int, list[tuple[str, str]]]:
         result = searcher.search(query, Options(limit=TOP))

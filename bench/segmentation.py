@@ -28,12 +28,13 @@ import tarfile
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from common import REPO, SHARED
+
 sys.path.insert(0, str(REPO))
 
 from searchkit.ingest.files import Document, read_file  # noqa: E402
-from searchkit.ingest.passages import paragraphs, split_document  # noqa: E402
 from searchkit.ingest.lines import LINE_END  # noqa: E402
+from searchkit.ingest.passages import paragraphs, split_document  # noqa: E402
 
 GOLD = REPO / "bench" / "gold" / "segmentation.json"
 
@@ -122,7 +123,7 @@ def figures(tp: int, npred: int, ngold: int) -> str:
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED
     entries = json.loads(GOLD.read_text(encoding="utf-8"))
     texts = load_texts(shared, entries)
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])

@@ -1,0 +1,20 @@
+"""What several benches share: where the checkout and the shared data are, and a percentile.
+
+A bench run as ``python bench/NAME.py`` has ``bench/`` first on ``sys.path``, so ``import common`` finds
+this file without ``bench`` being a package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# The read-only corpora and test collections sit beside the checkout, not inside it.
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The value at rank ``round(q * (n - 1))`` of the sorted values (nearest rank, no interpolation)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
