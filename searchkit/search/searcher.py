@@ -16,7 +16,7 @@ from searchkit.highlight.spans import Matchers, matchers_for, spans_for
 from searchkit.ingest.offsets import OffsetMap
 from searchkit.postings import phrases
 from searchkit.postings.readers import Postings
-from searchkit.query import aliases
+from searchkit.query import aliases, limits
 from searchkit.query.parser import parse as parse_query
 from searchkit.query.plan import Plan, any_term, compile_plan
 from searchkit.query.tree import Group, explain
@@ -56,6 +56,7 @@ class Hit:
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
+    limits: Optional[list[str]] = None  # what the search left out to stay within its limits, if anything
 
 
 @dataclass
@@ -69,6 +70,7 @@ class SearchResult:
     expansion: list[tuple[str, float]] = field(default_factory=list)
     suggestion: Optional[str] = None
     note: str = ""  # why nothing could match, when the query itself is the reason
+    limits: list[str] = field(default_factory=list)  # what was cut to stay within the limits (limits.py)
 
 
 @dataclass
@@ -86,7 +88,8 @@ def read(text: str, table: Optional[aliases.AliasTable] = None) -> Group:
     """The query tree of ``text`` with the alias table applied."""
     if not text.strip():
         raise QueryError("empty query; give some words to search for")
-    tree = parse_query(text)
+    budget = limits.current()
+    tree = limits.bound_tree(parse_query(limits.bound_text(text, budget.limits, budget)), budget.limits, budget)
     return aliases.apply(tree, table if table is not None else aliases.load())  # type: ignore[return-value]
 
 
@@ -128,8 +131,12 @@ class Searcher:
         self.close()
 
     def search(self, text: str, options: Optional[Options] = None) -> SearchResult:
-        with phrases.remembering():  # a phrase's passages are found once per search (phrases.py)
-            return self._search(text, options or Options())
+        with limits.request() as budget, phrases.remembering():  # phrases: found once per search
+            result = self._search(text, options or Options())
+            result.limits = list(budget.cuts)
+            for hit in result.hits if budget.cuts else ():
+                hit.limits = result.limits
+            return result
 
     def _search(self, text: str, options: Options) -> SearchResult:
         tree = read(text, aliases.load())  # per search: $SEARCHKIT_ALIASES can differ (a served command)
@@ -145,7 +152,10 @@ class Searcher:
         shown = self.order(ranking, options.sort, start + options.limit)[start:]
         picks = self.representatives(plan, ranking, shown) if options.by_doc else [(d, None) for d in shown]
         matchers = matchers_for(plan.query, self.searcher.reader()) if options.highlight else Matchers()
+        budget = limits.current()
         for offset, (unit, (docnum, more)) in enumerate(zip(shown, picks)):
+            if matchers and budget.exhausted("highlighting"):
+                matchers = Matchers()
             hit = make_hit(start + offset + 1, ranking.score(unit),
                            self.searcher.stored_fields(docnum), matchers)
             hit.more = more
@@ -153,7 +163,7 @@ class Searcher:
                 hit.explain = {k: round(v[unit], 4) for k, v in ranking.parts.items() if v.get(unit)}
             result.hits.append(hit)
         if result.total < LITTLE:
-            result.suggestion = suggestion(self.post, tree, text)
+            result.suggestion = suggestion(self.post, tree, text, budget)
         return result
 
     def rank(self, plan: Plan, options: Options) -> Ranking:

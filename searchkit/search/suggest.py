@@ -13,6 +13,7 @@ from typing import Iterator, Optional
 
 from searchkit.analysis.chain import ANALYZER, terms
 from searchkit.postings.readers import Postings
+from searchkit.query import limits
 from searchkit.query.tree import MUST_NOT, Alias, Group, Node, Words
 
 RARE = 2  # a word found in at most this many passages may be misspelt
@@ -86,12 +87,18 @@ def distance(a: str, b: str) -> int:
     return row[-1]
 
 
-def suggestion(post: Postings, tree: Group, text: str) -> Optional[str]:
-    """``text`` with its rare words replaced by frequent near spellings, or None when none is better."""
+def suggestion(post: Postings, tree: Group, text: str, budget: Optional[limits.Budget] = None) -> Optional[str]:
+    """``text`` with its rare words replaced by frequent near spellings, or None when none is better.
+
+    Each word costs a few thousand look-ups, so only words of up to ``edit_chars`` letters are spelled,
+    the first ``suggested_words`` of them, while time is left."""
+    budget = budget or limits.current()
+    bounds = budget.limits
     changed = text
-    for words in typed_words(tree):
-        if isinstance(words, Alias):
-            continue
+    spelled = [w for w in typed_words(tree) if not isinstance(w, Alias) and len(w.text) <= bounds.edit_chars]
+    for words in spelled[: bounds.suggested_words]:
+        if budget.exhausted("spelling suggestions"):
+            break
         replacement = correction(post, words.text, words.terms[0])
         if replacement:
             changed = re.sub(rf"(?<!\w){re.escape(words.text)}(?!\w)", replacement, changed, count=1)
