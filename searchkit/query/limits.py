@@ -42,6 +42,7 @@ class Limits:
     clauses: int = 100  # words, phrases, wildcards and fields of a query read, in order
     depth: int = 16  # nested parentheses kept; deeper ones are read as spaces
     expansions: int = 64  # index terms one wildcard or fuzzy word stands for: the most frequent are kept
+    expanded_terms: int = 256  # index terms all of a query's wildcards stand for, shared among them (8 each at least)
     scanned_terms: int = 200_000  # index terms looked at to expand all of a query's wildcards
     edit_chars: int = 32  # longest word matched within typing errors (fuzzy~) or given a spelling suggestion
     suggested_words: int = 8  # words of one query looked at for a spelling suggestion

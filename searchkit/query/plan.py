@@ -64,8 +64,12 @@ class Compiler:
         self.scanned = 0  # index terms looked at for wildcards so far (Limits.scanned_terms)
         self.expanded: dict[Pattern, list[str]] = {}  # a pattern typed again is not expanded again
         self.crowded: dict[str, int] = {}  # patterns matching more index terms than kept: how many
+        self.per_pattern = self.budget.limits.expansions  # terms kept per pattern (shared among several)
 
     def plan(self, tree: Group) -> Plan:
+        patterns = len(set(patterns_of(tree)))
+        self.per_pattern = min(self.budget.limits.expansions,
+                               max(8, self.budget.limits.expanded_terms // max(patterns, 1)))
         query = self.node(tree, SHOULD, TEXT_FIELDS)
         ranked = all(o == SHOULD and isinstance(n, RANKED) for o, n in tree.clauses)
         plan = Plan(query, list(self.concepts.values()), ranked, self.has_kind)
@@ -129,7 +133,8 @@ class Compiler:
             core = or_query(shoulds) if shoulds else wq.Every()
         elif shoulds and content_required:
             core = wq.AndMaybe(core, or_query(shoulds))
-        return wq.And([core] + [wq.Not(q) for q in nots]) if nots else core
+        # AndNot walks the core's passages and skips the excluded; And with Not would walk every passage
+        return wq.AndNot(core, or_query(nots)) if nots and or_query(nots) is not wq.NullQuery else core
 
     def words(self, node: Words, occur: str, fields: tuple[str, ...], scoring: bool) -> Any:
         """Ranked words score term by term; a required or excluded one that analyses to several terms
@@ -173,7 +178,6 @@ class Compiler:
         return self.expanded[node]
 
     def _expand(self, node: Pattern) -> list[str]:
-        bounds = self.budget.limits
         if node.fuzzy:
             from searchkit.analysis.chain import terms
 
@@ -185,9 +189,9 @@ class Compiler:
         else:
             frequency = self.pattern_terms(node.text)
         ranked = sorted(frequency, key=lambda t: (-frequency[t], t))
-        if len(ranked) > bounds.expansions:
+        if len(ranked) > self.per_pattern:
             self.crowded[explain_pattern(node)] = len(ranked)
-        return ranked[: bounds.expansions]
+        return ranked[: self.per_pattern]
 
     def note_crowded(self) -> None:
         """One note for every wildcard or fuzzy word that matched more index terms than it keeps."""
@@ -195,9 +199,10 @@ class Compiler:
             return
         named = [f"{p} ({n:,})" for p, n in list(self.crowded.items())[:3]]
         more = f" and {len(self.crowded) - 3} more" if len(self.crowded) > 3 else ""
-        self.budget.cut(f"kept the {self.budget.limits.expansions} most frequent index terms of each of "
-                        f"{', '.join(named)}{more} ({limits.setting('expansions')}); more letters before "
-                        "the * (or fewer ~) narrow it")
+        settings = f"{limits.setting('expansions')}, {limits.setting('expanded_terms')}"
+        self.budget.cut(f"kept the {self.per_pattern} most frequent index terms of each of "
+                        f"{', '.join(named)}{more} ({settings}); more letters before the * (or fewer ~, "
+                        "fewer wildcards) narrow it")
 
     def pattern_terms(self, pattern: str) -> dict[str, int]:
         """Index terms matching a wildcard, with their passage frequency in the text, looking at no more
@@ -217,6 +222,17 @@ class Compiler:
             n = -1
         self.scanned += n + 1
         return found
+
+
+def patterns_of(node: Node) -> Iterator[Pattern]:
+    """The wildcards and fuzzy words of a tree, as often as typed."""
+    if isinstance(node, Group):
+        for _, child in node.clauses:
+            yield from patterns_of(child)
+    elif isinstance(node, Field) and node.node is not None:
+        yield from patterns_of(node.node)
+    elif isinstance(node, Pattern):
+        yield node
 
 
 def is_metadata(occur: str, node: Node) -> bool:

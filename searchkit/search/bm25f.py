@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from searchkit.postings.phrases import phrase_counts
 from searchkit.postings.readers import Postings
+from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept, alt_query
 from searchkit.search.parameters import DOC_IDF, K1
 from searchkit.search.units import Raw, best_first, make_units
@@ -158,7 +159,10 @@ def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optio
     alternative's raw frequencies are kept in ``seen``."""
     best: Scores = {}
     most = 0
-    for alt in concept.alts:
+    budget = limits.current()
+    for n, alt in enumerate(concept.alts):
+        if n and budget.exhausted(f"ranking {concept.label!r} after {n} of its {len(concept.alts)} terms"):
+            break
         raw, df = raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
         if seen is not None:
             seen[alt] = (raw, df)

@@ -168,7 +168,7 @@ class Searcher:
 
     def rank(self, plan: Plan, options: Options) -> Ranking:
         """Scores for exactly the passages (or documents) that match, in the kinds shown."""
-        allowed = None if plan.ranked_words else set(self.searcher.docs_for_query(self.narrowing(plan, options)))
+        allowed = None if plan.ranked_words else self.matching(self.narrowing(plan, options))
         excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
         feedback = options.sort == "score" and plan.ranked_words
         ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc, options.explain)
@@ -177,6 +177,16 @@ class Searcher:
             ranking.evidence = allowed - excluded
         self.excluded = excluded
         return ranking
+
+    def matching(self, query: Any) -> set[int]:
+        """The passages ``query`` matches, as many as Whoosh finds before the time or memory runs out."""
+        found: set[int] = set()
+        budget = limits.current()
+        for n, docnum in enumerate(self.searcher.docs_for_query(query)):
+            if n % 4096 == 4095 and budget.exhausted(f"matching after {n + 1:,} passages"):
+                break
+            found.add(docnum)
+        return found
 
     @staticmethod
     def narrowing(plan: Plan, options: Options) -> Any:
