@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterator, Mapping, Optional
 
 from searchkit.analysis.chain import terms
-from searchkit.errors import InputError, SearchkitError
+from searchkit.errors import InputError, QueryError
 from searchkit.query.tree import Field, Group, Node, Pattern, Words
 
 HARD_FACTOR = 1.5  # past this many times its time limit, a request is stopped where it stands
@@ -80,8 +80,8 @@ class Overrun(BaseException):
     swallows it; callers turn it into :class:`TooCostly`."""
 
 
-class TooCostly(SearchkitError):
-    """A request that could not be answered within its bounds, not even in part."""
+class TooCostly(QueryError):
+    """A request that could not be answered within its bounds, not even in part (a batch goes on)."""
 
 
 def rss_mb() -> float:
