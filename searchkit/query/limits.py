@@ -180,7 +180,10 @@ def hard_stop(seconds: float) -> Iterator[None]:
 
 def bound_text(text: str, limits: Limits, budget: Budget) -> str:
     """``text`` cut to ``query_chars`` (at a space when there is one near) and with parentheses nested
-    deeper than ``depth`` read as spaces (the parser descends once per level)."""
+    deeper than ``depth`` read as spaces (the parser descends once per level). A lone surrogate (a byte
+    of the command line that was not UTF-8) becomes U+FFFD, which no index term holds either."""
+    if not text.isascii():
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     if len(text) > limits.query_chars:
         whole, head = len(text), text[: limits.query_chars]
         space = head.rfind(" ", limits.query_chars // 2)
