@@ -11,8 +11,8 @@ from typing import Optional
 
 from searchkit.postings.readers import Postings
 from searchkit.query.plan import Concept
+from searchkit.search import parameters
 from searchkit.search.bm25f import Ranking, concept_scores
-from searchkit.search.parameters import FEEDBACK_MIN_CONCEPTS
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
 
@@ -39,6 +39,6 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     if keep is not None:
         ranking.restrict(keep)
     add_proximity(post, units, concepts, ranking)
-    if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
+    if feedback and len(concepts) >= parameters.FEEDBACK_MIN_CONCEPTS:
         add_feedback(post, units, concepts, ranking, excluded)
     return ranking
