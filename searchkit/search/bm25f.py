@@ -20,7 +20,7 @@ from searchkit.postings.phrases import phrase_counts
 from searchkit.postings.readers import Postings
 from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept, alt_query
-from searchkit.search.parameters import DOC_IDF, K1
+from searchkit.search import parameters
 from searchkit.search.units import Raw, best_first, make_units
 
 Scores = dict[int, float]
@@ -75,7 +75,8 @@ def idf(post: Any, df: int) -> float:
 
 
 def saturate(scores: dict[int, float], weight: float) -> Scores:
-    return {d: weight * x * (K1 + 1.0) / (K1 + x) for d, x in scores.items()}
+    k1 = parameters.K1
+    return {d: weight * x * (k1 + 1.0) / (k1 + x) for d, x in scores.items()}
 
 
 def bm25f(units: Any, raw: Raw, weight: float) -> Scores:
@@ -85,7 +86,8 @@ def bm25f(units: Any, raw: Raw, weight: float) -> Scores:
         return saturate(units.combine(raw), weight)
     ((field, freqs),) = raw.items()
     codes, norm = units.norms(field)
-    return {d: weight * (x := tf * norm[codes[d]]) * (K1 + 1.0) / (K1 + x) for d, tf in freqs.items()}
+    k1 = parameters.K1
+    return {d: weight * (x := tf * norm[codes[d]]) * (k1 + 1.0) / (k1 + x) for d, tf in freqs.items()}
 
 
 def merge_into(total: Scores, scores: Scores) -> None:
@@ -168,7 +170,7 @@ def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optio
             seen[alt] = (raw, df)
         if not raw:
             continue
-        if DOC_IDF and units.by_doc:
+        if parameters.DOC_IDF and units.by_doc:
             freqs = units.combine(raw)
             df = len(freqs)
             scores = saturate(freqs, idf(units, df))

@@ -12,8 +12,8 @@ from typing import Optional
 from searchkit.postings.readers import Postings
 from searchkit.query import limits
 from searchkit.query.plan import Concept
+from searchkit.search import parameters
 from searchkit.search.bm25f import Ranking, concept_scores
-from searchkit.search.parameters import FEEDBACK_MIN_CONCEPTS
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
 
@@ -46,6 +46,7 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     if budget.exhausted("ranking before the proximity boost"):
         return ranking
     add_proximity(post, units, concepts, ranking)
-    if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS and not budget.exhausted("ranking before feedback"):
+    if (feedback and len(concepts) >= parameters.FEEDBACK_MIN_CONCEPTS
+            and not budget.exhausted("ranking before feedback")):
         add_feedback(post, units, concepts, ranking, excluded)
     return ranking
