@@ -53,6 +53,9 @@ class Hit:
     char_start: int
     char_end: int
     citation: str
+    turn: str = ""  # question, answer or statement in a Q/A transcript; "" elsewhere
+    question: str = ""  # an answer's question (passage id)
+    answers: list[str] = field(default_factory=list)  # a question's answers (passage ids)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
@@ -269,5 +272,8 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
+        turn=stored.get("turn", ""),
+        question=stored.get("question", ""),
+        answers=list(stored.get("answers") or []),
         sentences=stored_sentences(stored.get("sentences"), text) or [],
     )
