@@ -6,7 +6,7 @@ pays for opening the index once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from searchkit import citation
@@ -27,6 +27,7 @@ from searchkit.search.units import best_first
 from searchkit.store.store import Store
 
 DEFAULT_KINDS = ("title", "body")
+NO_WORDS = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
 LITTLE = 3  # fewer hits than this, and a misspelt word gets a "did you mean" suggestion
 
 
@@ -139,7 +140,7 @@ class Searcher:
         plan = compile_plan(tree, self.searcher.reader())
         result = SearchResult(text, explain(tree), 0, options.page, by_doc=options.by_doc)
         if not tree.clauses:
-            result.note = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
+            result.note = NO_WORDS
             return result
         ranking = self.rank(plan, options)
         result.expansion = ranking.expansion
@@ -158,6 +159,17 @@ class Searcher:
         if result.total < LITTLE:
             result.suggestion = suggestion(self.post, tree, text)
         return result
+
+    def matching(self, text: str, options: Options) -> tuple[set[int], str]:
+        """Every passage ``text`` matches in the kinds searched (what search's total counts, unranked:
+        no feedback, which adds no matches), and why none can when the query itself is the reason."""
+        with phrases.remembering():
+            tree = read(text, aliases.load())
+            if not tree.clauses:
+                return set(), NO_WORDS
+            plan = compile_plan(tree, self.searcher.reader())
+            ranking = self.rank(plan, replace(options, sort="date", by_doc=False, explain=False))
+            return set(ranking.scores), ""
 
     def rank(self, plan: Plan, options: Options) -> Ranking:
         """Scores for exactly the passages (or documents) that match, in the kinds shown."""
