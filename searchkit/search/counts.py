@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from searchkit.errors import QueryError
-from searchkit.postings.columns import Facet, read_facet
+from searchkit.postings.columns import Facet, read_facet, removed_docnums
 from searchkit.search.searcher import Options, Searcher
 
 Value = Union[str, int, None]
@@ -88,22 +89,30 @@ class Keys:
         self.meanings = [[FIELDS[f][1](v) for v in fc.values] for f, fc in zip(fields, self.facets)]
         self.doc_codes = facet(searcher, "doc_id").codes if docs else None
 
-    def pairs(self, docnums: Iterable[int]) -> Counter[tuple[int, ...]]:
-        """How many passages hold each combination of column codes."""
-        docnums = list(docnums)
-        return Counter(zip(*(map(fc.codes.__getitem__, docnums) for fc in self.facets)))
-
     def count(self, docnums: Iterable[int]) -> dict[tuple[Value, ...], int]:
         """Per combination of values (codes that mean the same value merged: ``2020-01`` and ``2020-02``
-        are both 2020), how many passages (documents) hold it."""
-        if self.doc_codes is not None:  # a document counts once per value however many codes lead there
-            docnums = list(docnums)
-            meant = [list(map(m.__getitem__, map(fc.codes.__getitem__, docnums)))
-                     for m, fc in zip(self.meanings, self.facets)]
-            unique = set(zip(*meant, map(self.doc_codes.__getitem__, docnums)))
-            return dict(Counter(key[:-1] for key in unique))
+        are both 2020), how many of these passages (their documents) hold it."""
+        docnums = list(docnums)
+        columns = [map(fc.codes.__getitem__, docnums) for fc in self.facets]
+        docs = map(self.doc_codes.__getitem__, docnums) if self.doc_codes is not None else None
+        return self.tally(columns, docs)
+
+    def count_all(self, gone: set[int]) -> dict[tuple[Value, ...], int]:
+        """``count`` of every passage but those ``gone``: whole columns, filtered by a mask (in C)."""
+        keep = bytearray(b"\x01") * len(self.facets[0].codes)
+        for d in gone:
+            keep[d] = 0
+        columns = [compress(fc.codes, keep) for fc in self.facets]
+        docs = compress(self.doc_codes, keep) if self.doc_codes is not None else None
+        return self.tally(columns, docs)
+
+    def tally(self, columns: list[Iterable[int]], docs: Optional[Iterable[int]]) -> dict[tuple[Value, ...], int]:
+        if docs is not None:  # a document counts once per value however many codes lead there
+            meant = [map(m.__getitem__, c) for m, c in zip(self.meanings, columns)]
+            return dict(Counter(key[:-1] for key in set(zip(*meant, docs))))
         out: dict[tuple[Value, ...], int] = {}
-        for codes, n in self.pairs(docnums).items():
+        tallied = Counter(columns[0]) if len(columns) == 1 else Counter(zip(*columns))
+        for codes, n in ((((c,), n) for c, n in tallied.items()) if len(columns) == 1 else tallied.items()):
             key = tuple(m[c] for m, c in zip(self.meanings, codes))
             out[key] = out.get(key, 0) + n
         return out
@@ -113,8 +122,7 @@ class Keys:
         key = ("count-totals", self.fields, self.docs, excluded)
         cache = self.searcher.post.cache
         if key not in cache:
-            live = self.searcher.searcher.reader().all_doc_ids()
-            cache[key] = self.count(d for d in live if d not in excluded) if excluded else self.count(live)
+            cache[key] = self.count_all(excluded.union(removed_docnums(self.searcher.post.leaves)))
         return cache[key]
 
     def size(self, docnums: set[int]) -> int:
