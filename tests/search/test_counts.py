@@ -107,7 +107,7 @@ def test_rates_and_exit_status(run, seeds_index):
     missing = run("count", "zzqx", index=seeds_index)
     assert missing.exit_code == 1 and missing.stdout == "" and "no passages match 'zzqx'" in missing.stderr
     wrong = run("count", "China", "--by", "colour", index=seeds_index)
-    assert wrong.exit_code == 2 and "count by one or two of year, month" in wrong.stderr
+    assert wrong.exit_code == 2 and "--by takes year, month, country" in wrong.stderr
 
 
 def test_plot_draws_a_chart_or_says_what_to_install(run, seeds_index, tmp_path):
