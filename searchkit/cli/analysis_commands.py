@@ -84,6 +84,10 @@ def count_cmd(ctx: click.Context, query: str, by: str, docs: bool, per: Optional
     from searchkit.search.counts import count
 
     text_only(ctx, fmt, "color", "width")
+    if plot_file:
+        from searchkit.render.plot import check_plot
+
+        check_plot(Path(plot_file))
     searcher = open_searcher(ctx, index_dir)
     try:
         counts = count(searcher, query, [f.strip() for f in by.split(",")], docs=docs, per=per, all_kinds=all_kinds)

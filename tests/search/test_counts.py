@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -110,15 +111,21 @@ def test_rates_and_exit_status(run, seeds_index):
     assert wrong.exit_code == 2 and "--by takes year, month, country" in wrong.stderr
 
 
-def test_plot_draws_a_chart_or_says_what_to_install(run, seeds_index, tmp_path):
+def test_plot_draws_a_chart(run, seeds_index, tmp_path):
+    pytest.importorskip("matplotlib", reason="the plot extra (pip install 'searchkit[plot]') is not installed")
     out = tmp_path / "trend.svg"
-    result = run("count", "China", "--plot", str(out), index=seeds_index)
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        assert result.exit_code == 2 and "pip install 'searchkit[plot]'" in result.stderr
-        return
-    assert result.exit_code == 0 and out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    result = run("count", "China", "--by", "source,year", "--plot", str(out), index=seeds_index)
+    assert result.exit_code == 0 and "<svg" in out.read_text(encoding="utf-8")
+
+
+def test_plot_says_what_to_install_or_fix_before_counting(run, seeds_index, tmp_path, monkeypatch):
+    wrong = run("count", "China", "--plot", str(tmp_path / "trend.txt"), index=seeds_index)
+    assert wrong.exit_code == 2 and wrong.stdout == "" and "give a file ending in .svg, .png, .pdf" in wrong.stderr
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the extra were not installed
+    missing = run("count", "China", "--plot", str(tmp_path / "trend.svg"), index=seeds_index)
+    assert missing.exit_code == 2 and missing.stdout == ""
+    assert missing.stderr == ("searchkit: --plot needs matplotlib, which is not installed: "
+                              "pip install 'searchkit[plot]'\n")
 
 
 @pytest.fixture(scope="module")
