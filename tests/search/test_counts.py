@@ -17,6 +17,7 @@ from searchkit.store.store import Store
 from tests.conftest import SEEDS, SHARED
 
 PRESSCON = SHARED / "corpora" / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"
+UN_SESSION = SHARED / "corpora" / "ungdc-sample" / "Session 25 - 1970"
 SHOWN_KINDS = ("title", "body")
 
 
@@ -128,23 +129,29 @@ def test_plot_says_what_to_install_or_fix_before_counting(run, seeds_index, tmp_
                               "pip install 'searchkit[plot]'\n")
 
 
-@pytest.fixture(scope="module")
-def presscon_index(tmp_path_factory) -> Path:
-    if not PRESSCON.exists():
-        pytest.skip(f"the press-conference corpus is not at {PRESSCON} (../shared is absent)")
+def shared_index(tmp_path_factory, source: Path) -> Path:
+    if not source.exists():
+        pytest.skip(f"{source} is absent (../shared/corpora is not beside the checkout)")
     from click.testing import CliRunner
 
     from searchkit.cli.main import main
 
-    index = tmp_path_factory.mktemp("presscon") / "ix"
-    result = CliRunner().invoke(main, ["--index", str(index), "index", str(PRESSCON)])
+    index = tmp_path_factory.mktemp("shared") / "ix"
+    result = CliRunner().invoke(main, ["--index", str(index), "index", str(source)])
     assert result.exit_code == 0, result.stderr
     return index
 
 
 @pytest.mark.slow
-def test_counts_equal_search_grouped_by_hand_on_press_conferences(presscon_index):
-    assert check_counts(presscon_index, 50, seed=7) >= 25
+def test_counts_equal_search_grouped_by_hand_on_press_conferences(tmp_path_factory):
+    """Speakers, turns and dates by the day: 500 press conferences."""
+    assert check_counts(shared_index(tmp_path_factory, PRESSCON), 50, seed=7) >= 25
+
+
+@pytest.mark.slow
+def test_counts_equal_search_grouped_by_hand_on_un_speeches(tmp_path_factory):
+    """Countries: the 70 UN General Debate speeches of 1970, hard-wrapped, paragraphs numbered."""
+    assert check_counts(shared_index(tmp_path_factory, UN_SESSION), 50, seed=11) >= 25
 
 
 def test_seeds_are_where_the_tests_expect_them():
