@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search 
 BOLD, MATCH, DIM, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 HIT_KEYS = (
     "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "kind",
-    "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation",
+    "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation", "turn",
+    "question", "answers",
 )
 SHOW_KEYS = tuple(k for k in HIT_KEYS if k not in ("rank", "score"))  # and "target"
 ELLIPSIS = "…"
@@ -172,6 +173,12 @@ def hit_lines(hit: Hit, view: View) -> Iterator[str]:
         yield f"{INDENT}(+{hit.more} more passage{'' if hit.more == 1 else 's'})"
     if hit.explain is not None:
         yield INDENT + "score " + explain_line(hit)
+    if hit.answer is not None:  # --with-answers: the start of the answer, two lines at most
+        lead = f"{INDENT}↳ para. {hit.answers[0].rpartition('#')[2]}: "
+        room = 2 * (max(view.width, MIN_WIDTH) - len(lead))
+        text = " ".join(hit.answer.split())
+        text = text if len(text) <= room else text[:room - 2].rsplit(" ", 1)[0] + " " + ELLIPSIS
+        yield from text_block(text, [], view.width, False, indent=" " * len(lead), first=lead)
 
 
 def search_total(result: SearchResult) -> str:

@@ -13,7 +13,7 @@ from searchkit.postings.readers import Postings
 from searchkit.query import limits
 from searchkit.query.plan import Concept
 from searchkit.search import parameters
-from searchkit.search.bm25f import Ranking, concept_scores
+from searchkit.search.bm25f import Ranking, concept_scores, raw_frequencies
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
 
@@ -50,3 +50,14 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
             and not budget.exhausted("ranking before feedback")):
         add_feedback(post, units, concepts, ranking, excluded)
     return ranking
+
+
+def matching(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,
+             excluded: frozenset[int] = frozenset()) -> set[int]:
+    """The passages ``rank`` would score, without scoring them: those matching some concept in their own
+    text (not only through their document's title), in ``allowed`` (all if None), none ``excluded``."""
+    evidence: set[int] = set()
+    for concept in concepts:
+        for alt in concept.alts:
+            raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+    return evidence if allowed is None else evidence & allowed

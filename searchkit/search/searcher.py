@@ -21,12 +21,13 @@ from searchkit.query.parser import parse as parse_query
 from searchkit.query.plan import Plan, any_term, compile_plan
 from searchkit.query.tree import Group, explain
 from searchkit.search.bm25f import Ranking, passage_scores
-from searchkit.search.ranking import rank
+from searchkit.search.ranking import matching, rank
 from searchkit.search.suggest import suggestion
 from searchkit.search.units import best_first
 from searchkit.store.store import Store
 
 DEFAULT_KINDS = ("title", "body")
+NO_WORDS = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
 LITTLE = 3  # fewer hits than this, and a misspelt word gets a "did you mean" suggestion
 
 
@@ -53,10 +54,14 @@ class Hit:
     char_start: int
     char_end: int
     citation: str
+    turn: str = ""  # question, answer or statement in a Q/A transcript; "" elsewhere
+    question: str = ""  # an answer's question (passage id)
+    answers: list[str] = field(default_factory=list)  # a question's answers (passage ids)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
     limits: Optional[list[str]] = None  # what the search left out to stay within its limits, if anything
+    answer: Optional[str] = None  # with --with-answers, under a question: the text of its answer's start
 
 
 @dataclass
@@ -82,6 +87,7 @@ class Options:
     all_kinds: bool = False
     explain: bool = False
     highlight: bool = True
+    with_answers: bool = False  # a question's hit carries its answer's first passage (``Hit.answer``)
 
 
 def read(text: str, table: Optional[aliases.AliasTable] = None) -> Group:
@@ -143,7 +149,7 @@ class Searcher:
         plan = compile_plan(tree, self.searcher.reader())
         result = SearchResult(text, explain(tree), 0, options.page, by_doc=options.by_doc)
         if not tree.clauses:
-            result.note = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
+            result.note = NO_WORDS
             return result
         ranking = self.rank(plan, options)
         result.expansion = ranking.expansion
@@ -162,13 +168,36 @@ class Searcher:
             if options.explain:
                 hit.explain = {k: round(v[unit], 4) for k, v in ranking.parts.items() if v.get(unit)}
             result.hits.append(hit)
+        if options.with_answers:
+            self.add_answers(result.hits)
         if result.total < LITTLE:
             result.suggestion = suggestion(self.post, tree, text, budget)
         return result
 
+    def add_answers(self, hits: list[Hit]) -> None:
+        """Each question's answer: the text of the first passage that answers it."""
+        for hit in hits:
+            if hit.answers:
+                stored = self.searcher.document(passage_id=hit.answers[0])
+                hit.answer = stored.get("text", "") if stored else None
+
+    def matching(self, text: str, options: Options) -> tuple[set[int], str]:
+        """Every passage ``text`` matches in the kinds searched (what search's total counts), found without
+        scoring, and why none can when the query itself is the reason. Bounded as a search is."""
+        with limits.request(), phrases.remembering():
+            tree = read(text, aliases.load())
+            if not tree.clauses:
+                return set(), NO_WORDS
+            plan = compile_plan(tree, self.searcher.reader())
+            allowed = None if plan.ranked_words else self.passages_of(self.narrowing(plan, options))
+            self.excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
+            if not plan.concepts:  # filters only: every passage they let through
+                return (allowed or set()) - self.excluded, ""
+            return matching(self.post, plan.concepts, allowed, self.excluded), ""
+
     def rank(self, plan: Plan, options: Options) -> Ranking:
         """Scores for exactly the passages (or documents) that match, in the kinds shown."""
-        allowed = None if plan.ranked_words else self.matching(self.narrowing(plan, options))
+        allowed = None if plan.ranked_words else self.passages_of(self.narrowing(plan, options))
         excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
         feedback = options.sort == "score" and plan.ranked_words
         ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc, options.explain)
@@ -178,7 +207,7 @@ class Searcher:
         self.excluded = excluded
         return ranking
 
-    def matching(self, query: Any) -> set[int]:
+    def passages_of(self, query: Any) -> set[int]:
         """The passages ``query`` matches, as many as Whoosh finds before the time or memory runs out."""
         found: set[int] = set()
         budget = limits.current()
@@ -289,5 +318,8 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
+        turn=stored.get("turn", ""),
+        question=stored.get("question", ""),
+        answers=list(stored.get("answers") or []),
         sentences=stored_sentences(stored.get("sentences"), text) or [],
     )
