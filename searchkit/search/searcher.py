@@ -56,6 +56,7 @@ class Hit:
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
+    url: str = ""  # the source's address when known (for citations); not in --json
 
 
 @dataclass
@@ -270,4 +271,5 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
         sentences=stored_sentences(stored.get("sentences"), text) or [],
+        url=stored.get("url", ""),
     )
