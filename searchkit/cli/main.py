@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from searchkit import __version__
+from searchkit.cli.analysis_commands import count_cmd
 from searchkit.cli.cite_command import cite_cmd
 from searchkit.cli.common import (
     DEFAULT_INDEX,
@@ -43,3 +44,4 @@ main.add_command(cite_cmd)
 main.add_command(export_cmd)
 main.add_command(serve_cmd)
 main.add_command(web_cmd)
+main.add_command(count_cmd)

@@ -22,6 +22,7 @@ from searchkit.ingest.lines import Line, split_lines
 from searchkit.ingest.metadata import document_meta, speakers, strip_debris
 from searchkit.ingest.offsets import OffsetMap, Piece
 from searchkit.ingest.sentences import Sentencer
+from searchkit.ingest.turns import find_turns, link_turns
 
 _WORD = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
@@ -52,6 +53,9 @@ class Passage:
     country: str = ""
     speaker: str = ""
     url: str = ""
+    turn: str = ""  # question, answer or statement in a Q/A transcript (turns.py)
+    question: str = ""  # an answer's question (passage id)
+    answers: list[str] = field(default_factory=list)  # a question's answers (passage ids)
     title_indexed: bool = True  # False when the title shown is the lead sentence, not a headline
     sentences: list[tuple[int, int]] = field(default_factory=list)  # [start, end) offsets into text
     offsets: OffsetMap = field(default_factory=lambda: OffsetMap(""))
@@ -176,6 +180,7 @@ def split_document(doc: Document, sentencer: Optional[Sentencer] = None) -> list
                 url=info.url, title_indexed=info.title_indexed, offsets=omap,
                 sentences=[(s - start, e - start) for s, e in spans if s >= start and e <= end],
             ))
+    link_turns(passages, find_turns(who, kinds))
     return passages
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import RefBytesColumn
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from searchkit.analysis.chain import ACRONYM_ANALYZER, ANALYZER
 from searchkit.ingest.countries import names as country_names
@@ -21,8 +22,15 @@ if TYPE_CHECKING:  # segmentation is indexing's business: a search does not impo
     from searchkit.ingest.passages import Passage
 
 
+def facet() -> RefBytesColumn:
+    """A column of few distinct values (kinds, countries, speakers, months): each value once per segment
+    and a one- or two-byte reference per passage, read whole when counting (``postings/columns.py``)."""
+    return RefBytesColumn()
+
+
 def make_schema() -> Schema:
     text = dict(analyzer=ANALYZER, stored=True, phrase=True)
+    facet_text = dict(text, sortable=facet())
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True, sortable=True),  # a column: --by-doc groups every matching passage
@@ -30,16 +38,20 @@ def make_schema() -> Schema:
         piece=STORED,
         para_label=STORED,
         path=STORED,
-        kind=ID(stored=True),
+        kind=ID(stored=True, sortable=facet()),
         title=TEXT(**text),
         text=TEXT(**text),
         date=ID(stored=True, sortable=True),  # a column: --sort date
         date_inferred=STORED,
         year=NUMERIC(int, bits=16, shift_step=16, stored=True),  # one term a passage; a year range is short
-        source=TEXT(**text),
+        month=COLUMN(facet()),  # YYYY-MM (or YYYY): what counts per year and month group by
+        source=TEXT(**facet_text),
         place=TEXT(**text),
-        country=TEXT(**text),  # indexed: the code and every English name; stored: the code
-        speaker=TEXT(**text),
+        country=TEXT(**facet_text),  # indexed: the code and every English name; stored and column: the code
+        speaker=TEXT(**facet_text),
+        turn=ID(stored=True, sortable=facet()),  # question, answer, statement: in Q/A transcripts only
+        question=STORED,  # an answer's question (a passage id)
+        answers=STORED,  # a question's answers (passage ids)
         url=STORED,
         char_start=STORED,
         char_end=STORED,
@@ -54,7 +66,9 @@ def passage_fields(p: Passage) -> dict[str, Any]:
     fields = dict(
         passage_id=p.passage_id, doc_id=p.doc_id, para=p.para, piece=p.piece, para_label=p.para_label,
         path=p.path, kind=p.kind, title=p.title, text=p.text, date=p.date, date_inferred=p.date_inferred,
-        year=p.year, source=p.source, place=p.place, country=p.country, speaker=p.speaker, url=p.url,
+        year=p.year, month=p.date[:7].encode() if p.date else None, source=p.source, place=p.place,
+        country=p.country, speaker=p.speaker, url=p.url, turn=p.turn, question=p.question,
+        answers=p.answers or None,
         char_start=p.char_start, char_end=p.char_end, offsets=p.offsets.encode(),
         sentences=[n for span in p.sentences for n in span],
         caps=f"{p.title}\n{p.text}" if p.title_indexed else p.text,

@@ -6,7 +6,7 @@ group or ``[A TO B]`` range after it. Whatever cannot be read as syntax is read 
 
 The language: plain words (ranked: more of them rank higher), ``"a phrase"``, ``"words near"~N``,
 ``AND OR NOT`` (upper case), ``-word`` and ``+word``, ``(groups)``, ``wild*``, ``fuzzy~``, and the fields
-``title: source: speaker: country: kind: year: date:`` (``date:[2020-01 TO 2020-06-30]``).
+``title: source: speaker: country: kind: turn: year: date:`` (``date:[2020-01 TO 2020-06-30]``).
 
 >>> from searchkit.query.tree import explain
 >>> explain(parse('vaccine "green lanes" -Russia year:2020'))

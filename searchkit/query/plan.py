@@ -20,7 +20,7 @@ from searchkit.query.tree import MUST, MUST_NOT, SHOULD, Alias, Field, Group, No
 TEXT_FIELDS = ("text", "title")
 CAPS_FIELD = "caps"
 RANKED = (Words, Alias, Pattern, Phrase)
-METADATA = ("country", "kind", "year", "date")  # what a passage is, not what it says: they score nothing
+METADATA = ("country", "kind", "turn", "year", "date")  # what a passage is, not what it says: they score nothing
 MAX_EXPANSIONS = 64
 
 
@@ -156,6 +156,8 @@ class Compiler:
         if name == "kind":
             self.has_kind = True
             return wq.Term("kind", node.value.lower())
+        if name == "turn":  # question, answer, statement (press-conference transcripts)
+            return wq.Term("turn", node.value.lower())
         if name == "year":
             low, high = (None if v in ("*", "") else int(v) for v in (node.low, node.high))
             return wq.NumericRange("year", low, high)
@@ -177,7 +179,7 @@ class Compiler:
 
 
 def is_metadata(occur: str, node: Node) -> bool:
-    """A required ``country:``, ``kind:``, ``year:`` or ``date:`` clause."""
+    """A required ``country:``, ``kind:``, ``turn:``, ``year:`` or ``date:`` clause."""
     return occur == MUST and isinstance(node, Field) and node.name in METADATA
 
 

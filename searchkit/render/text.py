@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search 
 BOLD, MATCH, DIM, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 HIT_KEYS = (
     "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "kind",
-    "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation",
+    "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation", "turn",
+    "question", "answers",
 )
 SHOW_KEYS = tuple(k for k in HIT_KEYS if k not in ("rank", "score"))  # and "target"
 ELLIPSIS = "…"

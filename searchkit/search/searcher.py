@@ -6,7 +6,7 @@ pays for opening the index once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from searchkit import citation
@@ -27,6 +27,7 @@ from searchkit.search.units import best_first
 from searchkit.store.store import Store
 
 DEFAULT_KINDS = ("title", "body")
+NO_WORDS = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
 LITTLE = 3  # fewer hits than this, and a misspelt word gets a "did you mean" suggestion
 
 
@@ -53,6 +54,9 @@ class Hit:
     char_start: int
     char_end: int
     citation: str
+    turn: str = ""  # question, answer or statement in a Q/A transcript; "" elsewhere
+    question: str = ""  # an answer's question (passage id)
+    answers: list[str] = field(default_factory=list)  # a question's answers (passage ids)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
@@ -137,7 +141,7 @@ class Searcher:
         plan = compile_plan(tree, self.searcher.reader())
         result = SearchResult(text, explain(tree), 0, options.page, by_doc=options.by_doc)
         if not tree.clauses:
-            result.note = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
+            result.note = NO_WORDS
             return result
         ranking = self.rank(plan, options)
         result.expansion = ranking.expansion
@@ -156,6 +160,17 @@ class Searcher:
         if result.total < LITTLE:
             result.suggestion = suggestion(self.post, tree, text)
         return result
+
+    def matching(self, text: str, options: Options) -> tuple[set[int], str]:
+        """Every passage ``text`` matches in the kinds searched (what search's total counts, unranked:
+        no feedback, which adds no matches), and why none can when the query itself is the reason."""
+        with phrases.remembering():
+            tree = read(text, aliases.load())
+            if not tree.clauses:
+                return set(), NO_WORDS
+            plan = compile_plan(tree, self.searcher.reader())
+            ranking = self.rank(plan, replace(options, sort="date", by_doc=False, explain=False))
+            return set(ranking.scores), ""
 
     def rank(self, plan: Plan, options: Options) -> Ranking:
         """Scores for exactly the passages (or documents) that match, in the kinds shown."""
@@ -270,6 +285,9 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
+        turn=stored.get("turn", ""),
+        question=stored.get("question", ""),
+        answers=list(stored.get("answers") or []),
         sentences=stored_sentences(stored.get("sentences"), text) or [],
         url=stored.get("url", ""),
     )

@@ -16,9 +16,10 @@ from searchkit.store.store import Store
 
 EXPORT_KEYS = (
     "doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",
-    "source", "place", "country", "speaker", "url", "text", "char_start", "char_end", "sentences",
+    "source", "place", "country", "speaker", "url", "text", "char_start", "char_end", "sentences", "turn",
+    "question", "answers",
 )
-DEFAULTS: dict[str, Any] = {"para_label": "", "kind": "body", "date_inferred": False, "year": None}
+DEFAULTS: dict[str, Any] = {"para_label": "", "kind": "body", "date_inferred": False, "year": None, "answers": []}
 
 
 def passages(store: Store) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,106 @@
+"""``searchkit count``, ``searchkit kwic`` and ``searchkit terms``: what a corpus says, beyond where."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+import click
+
+from searchkit.cli.common import (
+    CliError,
+    color_option,
+    given,
+    handle_errors,
+    index_option,
+    index_path,
+    noted,
+    use_color,
+    warn,
+)
+from searchkit.errors import ExitCode
+
+FORMATS = ("text", "json", "csv")
+
+
+def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                        help="text (a table for people), json (one object a line) or csv (a header row).")(func)
+
+
+def all_kinds_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--all-kinds", is_flag=True, help="Also count captions, boilerplate and teasers.")(func)
+
+
+def open_searcher(ctx: click.Context, index_dir: Optional[str]) -> Any:
+    from searchkit.search.searcher import Searcher
+    from searchkit.store.store import Store
+
+    return Searcher.of(noted(Store.open_cached(index_path(ctx, index_dir))))
+
+
+def text_only(ctx: click.Context, fmt: str, *names: str) -> None:
+    for name in names:
+        if fmt != "text" and given(ctx, name):
+            raise CliError(f"--{name} applies to --format text only; drop it for --format {fmt}")
+
+
+def echo_all(lines: Iterable[str], color: bool = False) -> None:
+    for line in lines:
+        click.echo(line, nl=not line.endswith("\n"), color=color)
+
+
+def terminal_width(width: Optional[int]) -> int:
+    return width or shutil.get_terminal_size((80, 24)).columns
+
+
+@click.command("count")
+@click.argument("query")
+@click.option("--by", "by", default="year", show_default=True, metavar="FIELD[,FIELD2]",
+              help="year, month, country, speaker, source, kind, turn or doc; two (comma-separated) give a table.")
+@click.option("--docs", is_flag=True, help="Count documents, not passages.")
+@click.option("--per", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Also the rate: matches per N passages (documents) that have the value.")
+@format_option
+@click.option("--plot", "plot_file", metavar="FILE", default=None,
+              help="Also draw a chart into FILE (.svg, .png or .pdf); needs pip install 'searchkit[plot]'.")
+@all_kinds_option
+@color_option
+@click.option("--width", type=click.IntRange(min=40), default=None, metavar="W",
+              help="Table width in characters (default: the terminal's, or 80).")
+@index_option
+@click.pass_context
+@handle_errors
+def count_cmd(ctx: click.Context, query: str, by: str, docs: bool, per: Optional[int], fmt: str,
+              plot_file: Optional[str], all_kinds: bool, color: str, width: Optional[int],
+              index_dir: Optional[str]) -> None:
+    """Count matching passages per year (month, country, speaker, ...); exit 1 when nothing matches.
+
+    QUERY is read as search reads it; search's kinds rule applies (titles and body unless kind: or
+    --all-kinds). Years with no match count 0 between the index's first and last year.
+    """
+    from searchkit.render import counts as render
+    from searchkit.search.counts import count
+
+    text_only(ctx, fmt, "color", "width")
+    searcher = open_searcher(ctx, index_dir)
+    try:
+        counts = count(searcher, query, [f.strip() for f in by.split(",")], docs=docs, per=per, all_kinds=all_kinds)
+    finally:
+        searcher.release()
+    if not counts.matched:
+        why = f" ({counts.note})" if counts.note else ""
+        warn(f"no {counts.unit} match {query!r}{why}")
+        ctx.exit(int(ExitCode.NOT_FOUND))
+    if fmt == "json":
+        echo_all(render.counts_json(counts))
+    elif fmt == "csv":
+        echo_all(render.counts_csv(counts))
+    else:
+        painted = use_color(color)
+        echo_all(render.counts_text(counts, terminal_width(width), painted), painted)
+    if plot_file:
+        from searchkit.render.plot import plot_counts
+
+        plot_counts(counts, Path(plot_file))
