@@ -104,3 +104,47 @@ def count_cmd(ctx: click.Context, query: str, by: str, docs: bool, per: Optional
         from searchkit.render.plot import plot_counts
 
         plot_counts(counts, Path(plot_file))
+
+
+@click.command("kwic")
+@click.argument("query")
+@click.option("-n", "limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Occurrences to show (0: all).")
+@click.option("--width", type=click.IntRange(min=5), default=None, metavar="W",
+              help="Characters of context on each side (default: as many as fit the terminal; 40 in json and csv).")
+@click.option("--sort", type=click.Choice(["score", "date", "right", "left"]), default="score", show_default=True,
+              help="Passages best first or newest first; or every occurrence by the words after (before) it.")
+@format_option
+@all_kinds_option
+@color_option
+@index_option
+@click.pass_context
+@handle_errors
+def kwic_cmd(ctx: click.Context, query: str, limit: int, width: Optional[int], sort: str, fmt: str,
+             all_kinds: bool, color: str, index_dir: Optional[str]) -> None:
+    """A concordance: every occurrence of what QUERY matches, one line each, with its context and where
+    it was said; exit 1 when nothing matches."""
+    from searchkit.render import kwic as render
+    from searchkit.search.kwic import CONTEXT, concordance
+
+    text_only(ctx, fmt, "color")
+    searcher = open_searcher(ctx, index_dir)
+    try:
+        context = width or (CONTEXT if fmt != "text" else 2 * CONTEXT)
+        conc = concordance(searcher, query, limit or None, sort, context, all_kinds)
+    finally:
+        searcher.release()
+    if not conc.lines:
+        why = f" ({conc.note})" if conc.note else ""
+        warn(f"no occurrences of {query!r}{why}" if conc.passages else f"no passages match {query!r}{why}")
+        ctx.exit(int(ExitCode.NOT_FOUND))
+    if fmt == "json":
+        echo_all(render.kwic_json(conc))
+    elif fmt == "csv":
+        echo_all(render.kwic_csv(conc))
+    else:
+        painted = use_color(color)
+        echo_all(render.kwic_text(conc, terminal_width(None), width or 0, painted), painted)
+    if conc.more:
+        warn(f"the first {len(conc.lines)} occurrences, of {conc.passages:,} matching passages; "
+             "-n N shows more, -n 0 all")

@@ -89,6 +89,8 @@ def emit_search(result: Any, fmt: str, view: Any) -> None:
               help="Best first, or newest first (undated last).")
 @click.option("--all-kinds", is_flag=True, help="Also search captions, boilerplate and teasers.")
 @click.option("--explain", is_flag=True, help="Show the query as read and each hit's score parts.")
+@click.option("--with-answers", is_flag=True,
+              help="Under a question of a press conference, print the start of its answer (text only).")
 @click.option("--batch", "batch_file", metavar="FILE",
               help="Run every query of FILE (ID<TAB>text a line, or JSONL {\"id\",\"text\"}; - for stdin); "
                    "--format jsonl (default) or trec.")
@@ -97,8 +99,9 @@ def emit_search(result: Any, fmt: str, view: Any) -> None:
 @click.pass_context
 @handle_errors
 def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, by_doc: bool, sort: str,
-               all_kinds: bool, explain: bool, batch_file: Optional[str], fmt: Optional[str], as_json: bool,
-               color: str, fragments: int, width: Optional[int], full: bool, index_dir: Optional[str]) -> None:
+               all_kinds: bool, explain: bool, with_answers: bool, batch_file: Optional[str], fmt: Optional[str],
+               as_json: bool, color: str, fragments: int, width: Optional[int], full: bool,
+               index_dir: Optional[str]) -> None:
     """Search passages; exit 0 when something is found, 1 when nothing is.
 
     QUERY: plain words (ranked), "a phrase", "near words"~5, AND OR NOT (upper case), -word, +word,
@@ -113,8 +116,11 @@ def search_cmd(ctx: click.Context, query: Optional[str], limit: int, page: int, 
     fmt = batch_format(ctx, fmt, as_json) if batch_file is not None else output_format(ctx, fmt, as_json)
     if explain and fmt in ("csv", "html", "trec"):
         raise CliError(f"--explain prints with --format text or json, not {fmt}; drop one of them")
+    if with_answers and fmt != "text":
+        raise CliError(f"--with-answers prints under each question in --format text; with {fmt}, a question's "
+                       "answers are its answers key (passage ids): drop --with-answers")
     options = Options(limit=limit, page=page, by_doc=by_doc, sort=sort, all_kinds=all_kinds, explain=explain,
-                      highlight=fmt != "trec")
+                      highlight=fmt != "trec", with_answers=with_answers)
     searcher = Searcher.of(noted(Store.open_cached(index_path(ctx, index_dir))))
     try:
         if batch_file is not None:

@@ -173,6 +173,12 @@ def hit_lines(hit: Hit, view: View) -> Iterator[str]:
         yield f"{INDENT}(+{hit.more} more passage{'' if hit.more == 1 else 's'})"
     if hit.explain is not None:
         yield INDENT + "score " + explain_line(hit)
+    if hit.answer is not None:  # --with-answers: the start of the answer, two lines at most
+        lead = f"{INDENT}↳ para. {hit.answers[0].rpartition('#')[2]}: "
+        room = 2 * (max(view.width, MIN_WIDTH) - len(lead))
+        text = " ".join(hit.answer.split())
+        text = text if len(text) <= room else text[:room - 2].rsplit(" ", 1)[0] + " " + ELLIPSIS
+        yield from text_block(text, [], view.width, False, indent=" " * len(lead), first=lead)
 
 
 def search_total(result: SearchResult) -> str:

@@ -61,6 +61,7 @@ class Hit:
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
     url: str = ""  # the source's address when known (for citations); not in --json
+    answer: Optional[str] = None  # with --with-answers, under a question: the text of its answer's start
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Options:
     all_kinds: bool = False
     explain: bool = False
     highlight: bool = True
+    with_answers: bool = False  # a question's hit carries its answer's first passage (``Hit.answer``)
 
 
 def read(text: str, table: Optional[aliases.AliasTable] = None) -> Group:
@@ -157,9 +159,18 @@ class Searcher:
             if options.explain:
                 hit.explain = {k: round(v[unit], 4) for k, v in ranking.parts.items() if v.get(unit)}
             result.hits.append(hit)
+        if options.with_answers:
+            self.add_answers(result.hits)
         if result.total < LITTLE:
             result.suggestion = suggestion(self.post, tree, text)
         return result
+
+    def add_answers(self, hits: list[Hit]) -> None:
+        """Each question's answer: the text of the first passage that answers it."""
+        for hit in hits:
+            if hit.answers:
+                stored = self.searcher.document(passage_id=hit.answers[0])
+                hit.answer = stored.get("text", "") if stored else None
 
     def matching(self, text: str, options: Options) -> tuple[set[int], str]:
         """Every passage ``text`` matches in the kinds searched (what search's total counts, unranked:

@@ -56,3 +56,20 @@ def test_turn_filters_and_search_json_carries_turns(run, tmp_path):
     assert [(h["passage_id"], h["turn"], h["question"]) for h in answers] == [("b.txt#4", "answer", "b.txt#3")]
     questions = [json.loads(line) for line in run("search", "sanctions turn:question", "--json").stdout.splitlines()]
     assert [(h["passage_id"], h["answers"]) for h in questions] == [("b.txt#3", ["b.txt#4", "b.txt#5"])]
+
+
+def test_search_with_answers_prints_the_start_of_a_questions_answer(run, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "b.txt").write_text(BRIEFING, encoding="utf-8")
+    assert run("index", str(corpus)).exit_code == 0
+    out = run("search", "China respond", "--with-answers", "--width", "50").stdout
+    assert out == (
+        "1-1 of 1 passage\n\n"
+        "1. Foreign Mini…  2020-05-11  MFA  [b.txt para. 6]\n"
+        "   Follow-up: Will China respond?\n"
+        "   ↳ para. 7: Zhao Lijian: We will take the\n"
+        "              necessary measures.\n"
+    )
+    wrong = run("search", "China", "--with-answers", "--json")
+    assert wrong.exit_code == 2 and "answers key" in wrong.stderr
