@@ -1,8 +1,8 @@
-"""Facet counts, matches per year and the concordance of a search, as the pages show them.
+"""Facet counts and matches per year of a search, as the pages show them.
 
-The counting itself is the library's (``searchkit.search.counts``, the same as ``searchkit count`` and
-``searchkit kwic``); this module picks what a page shows of it: the most frequent values of each facet,
-each a link that narrows the query, and a bar chart of matches per year drawn as SVG (no script).
+The counting itself is the library's (``searchkit.search.counts``, as ``searchkit count`` counts); this
+module picks what a page shows of it: the most frequent values of each facet, each a link that narrows
+the query, and a bar chart of matches per year drawn as SVG (no script).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from searchkit.search.counts import Keys
+from searchkit.search.searcher import Options, Searcher
 from searchkit.web.requests import SearchAsk, narrowed
 
 FACETS = ("year", "country", "speaker", "source", "kind")
@@ -82,9 +84,21 @@ def chart(years: list[tuple[int, int]], ask: SearchAsk) -> list[Bar]:
     return bars
 
 
-def count(searcher: Any, query: str, all_kinds: bool) -> Counts:  # TEMP until issue-21
-    return Counts()
 
-
-def concordance(searcher: Any, query: str, limit: int, sort: str) -> list[Any]:  # TEMP until issue-21
-    return []
+def count(searcher: Searcher, query: str, all_kinds: bool) -> Counts:
+    """Every passage ``query`` matches (not only a page's), counted per value of each facet, and per
+    year from the index's first year to its last, as ``searchkit count`` counts them. The passages are
+    found once and grouped by each facet's column."""
+    matched, _ = searcher.matching(query, Options(all_kinds=all_kinds))
+    out = Counts()
+    if not matched:
+        return out
+    for name in FACETS:
+        keys = Keys(searcher, (name,), False)
+        found = keys.count(matched)
+        if name == "year":
+            timeline = keys.order(found, keys.totals(searcher.excluded))
+            out.years = [(v[0], found.get(v, 0)) for v in timeline if isinstance(v[0], int)]
+        values = [(str(v[0]), n) for v, n in found.items() if v[0] not in (None, "")]
+        out.facets[name] = sorted(values, key=lambda vn: (-vn[1], vn[0]))
+    return out

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict
 from typing import Any, Optional
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from searchkit.errors import QueryError, SearchkitError
+from searchkit.render.kwic import kwic_json, reference
 from searchkit.render.text import hit_json, search_total
+from searchkit.search.kwic import concordance
 from searchkit.search.searcher import Options, SearchResult
 from searchkit.search.show import show
 from searchkit.web import figures
-from searchkit.web.requests import BadRequest, SearchAsk, text_param
+from searchkit.web.requests import KWIC_SORTS, BadRequest, KwicAsk, SearchAsk, text_param
 from searchkit.web.views import HitView, ParagraphView, citations, metadata, safe_link
 
 MAX_ID = 1_000
@@ -30,6 +31,7 @@ def library(request: Request) -> Any:
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    context.setdefault("reference", reference)  # a concordance line's "doc_id para. N" as the terminal shows it
     return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
 
 
@@ -110,16 +112,18 @@ def kwic_api(request: Request) -> Response:
 
 def _kwic(request: Request, api: bool) -> Response:
     try:
-        ask = SearchAsk.of(request.query_params)
+        ask = KwicAsk.of(request.query_params)
         if not ask.q:
             return problem(request, "give a query: /kwic?q=words", api)
         with library(request).searcher() as searcher:
-            lines = figures.concordance(searcher, ask.q, ask.n * 5, ask.sort)
+            found = concordance(searcher, ask.q, ask.n, ask.sort, all_kinds=ask.all_kinds)
     except SearchkitError as exc:
         return problem(request, str(exc), api, q=request.query_params.get("q", "")[:200])
     if api:
-        return as_json({"query": ask.q, "lines": [asdict(line) for line in lines]})
-    return render(request, "kwic.html", ask=ask, lines=lines)
+        return as_json({"query": ask.q, "sort": ask.sort, "passages": found.passages, "more": found.more,
+                        "note": found.note or None, "lines": [json.loads(line) for line in kwic_json(found)]})
+    return render(request, "kwic.html", ask=ask, found=found, search=SearchAsk(ask.q, all_kinds=ask.all_kinds),
+                  sorts=KWIC_SORTS)
 
 
 # --- passage / document ---------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ MAX_PAGE = 10_000
 MAX_PER_PAGE = 100
 MAX_EXPORT = 10_000
 EXPORTS = ("csv", "jsonl", "csl-json", "ris")
+KWIC_SORTS = ("score", "date", "right", "left")
+MAX_LINES = 2_000
 _BARE = re.compile(r"[\w.-]+")
 
 
@@ -119,6 +121,30 @@ class SearchAsk:
         if values["all_kinds"]:
             out["all_kinds"] = "1"
         out.update({k: str(v) for k, v in changes.items() if k not in self.__dict__})  # format=, say
+        return out
+
+
+@dataclass
+class KwicAsk:
+    """A concordance as the URL gives it: ``q``, ``n`` (lines, 100), ``sort`` (also by the words right or
+    left of the match), ``all_kinds``."""
+
+    q: str
+    n: int = 100
+    sort: str = "score"
+    all_kinds: bool = False
+
+    @classmethod
+    def of(cls, params: Mapping[str, str]) -> "KwicAsk":
+        return cls(q=text_param(params, "q", MAX_QUERY, "query"), n=int_param(params, "n", 100, MAX_LINES),
+                   sort=choice_param(params, "sort", KWIC_SORTS), all_kinds=flag_param(params, "all_kinds"))
+
+    def params(self, **changes: object) -> dict[str, str]:
+        values = {**self.__dict__, **changes}
+        out = {"q": str(values["q"])}
+        out.update({k: str(values[k]) for k in ("n", "sort") if values[k] != getattr(KwicAsk, k)})
+        if values["all_kinds"]:
+            out["all_kinds"] = "1"
         return out
 
 

@@ -6,12 +6,14 @@ Starlette hands plain-function pages to a thread pool, so concurrent requests do
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import signal
 import socket
 import threading
 import webbrowser
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import uvicorn
 
@@ -79,6 +81,24 @@ def url_of(sock: socket.socket) -> str:
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, stopped by Ctrl-C or SIGTERM as ``searchkit serve`` is: it finishes the requests
+    under way and returns (uvicorn's own would raise the signal again once shut down, killing the command
+    before it can say it stopped)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signals reach the main thread only (a server run in a thread is stopped by should_exit)
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 def make_server(directory: Path, sock: socket.socket) -> uvicorn.Server:
     host = sock.getsockname()[0]
     keep_stores_open()  # Store.open_cached then answers from memory until the index changes on disk
@@ -87,7 +107,7 @@ def make_server(directory: Path, sock: socket.socket) -> uvicorn.Server:
     app = make_app(library, allowed_hosts(host))
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
                             proxy_headers=False, timeout_graceful_shutdown=5)
-    return uvicorn.Server(config)
+    return Server(config)
 
 
 def serve(directory: Path, host: str, port: int, open_browser: bool = False, note: Optional[Note] = None) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from searchkit.cli.main import main
 from searchkit.store import store as store_module
 from searchkit.web.app import make_app
 from searchkit.web.library import Library
-from searchkit.web.server import allowed_hosts
+from searchkit.web.server import allowed_hosts, bind, make_server, url_of
 from tests.conftest import SEEDS, write_corpus
 
 HOSTILE = [
@@ -55,3 +57,20 @@ def client(web_index: Path, monkeypatch: pytest.MonkeyPatch):
     with TestClient(app, base_url="http://127.0.0.1:8080") as test_client:
         yield test_client
     library.close()
+
+
+@pytest.fixture(scope="module")
+def site(web_index: Path):
+    """A running server (uvicorn in a thread, resident as ``searchkit web`` is) and its address."""
+    saved = store_module.RESIDENT
+    sock = bind("127.0.0.1", 0)
+    server = make_server(web_index, sock)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield url_of(sock)
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    store_module.RESIDENT = saved

@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+from markupsafe import escape
+
 from searchkit.citation import STYLES
 
 
@@ -69,7 +71,7 @@ def test_the_passage_page_shows_the_document_in_order_with_the_passage_marked(cl
 
 def test_the_passage_page_cites_in_every_style_and_links_an_http_source(client, run, web_index: Path):
     page = client.get("/passage", params={"id": "linked#1"}).text
-    assert page.count('<div class="citation">') == len(STYLES)
+    assert page.count('<details class="citation"') == len(STYLES)
     apa = run("cite", "Tariffs on steel were discussed", "--style", "apa", index=web_index).stdout.splitlines()[2]
     assert f'<pre aria-labelledby="style-apa">{apa}</pre>' in page
     assert '<a href="https://example.org/linked" rel="noopener noreferrer">' in page
@@ -134,3 +136,54 @@ def test_export_limit_and_csv_is_readable(client):
     text = client.get("/export", params={"q": "tariffs", "format": "csv", "limit": "2"}).text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["rank"] for r in rows] == ["1", "2"]
+
+
+def counted(run, index: Path, query: str, field: str) -> list[tuple[str, int]]:
+    """What ``searchkit count QUERY --by FIELD --format json`` says, matched values only, most first."""
+    printed = run("count", query, "--by", field, "--format", "json", index=index).stdout.splitlines()
+    rows = [json.loads(line) for line in printed]
+    return sorted(((str(r[field]), r["count"]) for r in rows if r["count"] and r[field] is not None),
+                  key=lambda vn: (-vn[1], vn[0]))
+
+
+def test_facets_count_every_matching_passage_as_searchkit_count_does(client, run, web_index: Path):
+    for query in ("tariffs", "lanes OR sanctions", "year:[2019 TO 2021]"):
+        data = client.get("/api/search", params={"q": query, "n": "1"}).json()
+        for field in ("year", "country", "speaker", "source", "kind"):
+            assert [(f["value"], f["count"]) for f in data["facets"][field]] == counted(run, web_index, query, field)
+        printed = run("count", query, "--format", "json", index=web_index).stdout.splitlines()
+        assert data["years"] == [{"year": r["year"], "count": r["count"]} for r in map(json.loads, printed)
+                                 if r["year"] is not None]
+
+
+def test_a_facet_link_writes_the_field_into_the_query(client):
+    page = client.get("/search", params={"q": "tariffs", "sort": "date"}).text
+    assert '<a href="/search?q=tariffs+year%3A2021&amp;sort=date">2021</a> <span class="count">1</span>' in page
+    assert 'href="/search?q=tariffs+speaker%3A%22Zhao+Lijian%22&amp;sort=date">Zhao Lijian</a>' in page
+    narrowed = client.get("/search", params={"q": 'tariffs speaker:"Zhao Lijian"'}).text
+    assert '<li class="active"><a href="/search?q=tariffs+speaker%3A%22Zhao+Lijian%22">Zhao Lijian</a>' in narrowed
+    assert client.get("/api/search", params={"q": 'tariffs speaker:"Zhao Lijian"'}).json()["total"] == 1
+
+
+def test_the_year_chart_has_a_bar_per_year_linking_to_that_year(client):
+    page = client.get("/search", params={"q": "tariffs"}).text
+    bars = re.findall(r'<a href="([^"]+)"><rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)">'
+                      r"<title>(\d+): (\d+)</title>", page)
+    years = [int(b[2]) for b in bars]
+    assert years == list(range(years[0], years[-1] + 1))
+    assert [(b[2], b[3]) for b in bars if b[3] != "0"] == [("2019", "2"), ("2021", "1")]
+    assert bars[years.index(2021)][0] == "/search?q=tariffs+year%3A2021"
+    assert [float(bars[years.index(y)][1]) for y in (2019, 2020, 2021)] == [120.0, 0.0, 60.0]  # the busiest fills it
+
+
+def test_the_concordance_is_what_searchkit_kwic_prints(client, run, web_index: Path):
+    for sort in ("score", "right"):
+        data = client.get("/api/kwic", params={"q": "tariffs", "sort": sort}).json()
+        printed = run("kwic", "tariffs", "--sort", sort, "--format", "json", index=web_index).stdout.splitlines()
+        assert data["lines"] == [json.loads(line) for line in printed]
+        assert data["passages"] == 3
+    page = client.get("/kwic", params={"q": "tariffs", "sort": "right"}).text
+    rows = re.findall(r'<td class="left"><bdi dir="ltr">(.*?)</bdi></td><td class="match"><mark>(.*?)</mark></td>'
+                      r'<td class="right">(.*?)</td>', page)
+    assert [(m, r) for _, m, r in rows] == [(escape(line["match"]), escape(line["right"])) for line in data["lines"]]
+    assert "<strong>right</strong>" in page and '<a href="/kwic?q=tariffs&amp;sort=left">left</a>' in page
