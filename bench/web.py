@@ -16,6 +16,7 @@ Then ``--clients`` threads fetch every page of every query at once, and every an
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -78,6 +79,10 @@ def timed(func: Any, *args: Any) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, out
 
 
+def quiet(cmd: list[str]) -> int:
+    return subprocess.run(cmd, capture_output=True, cwd=REPO).returncode
+
+
 def served_searches(index: Path, picks: list[str], repeat: int) -> dict[str, list[float]]:
     """ms of each ``searchkit search QUERY`` while ``searchkit serve`` runs (the best of ``repeat``)."""
     server = start([*CLI, "--index", str(index), "serve"], "serving")
@@ -85,8 +90,7 @@ def served_searches(index: Path, picks: list[str], repeat: int) -> dict[str, lis
         out = {}
         for query in picks:
             cmd = [*CLI, "--index", str(index), "search", query, "-n", "10"]
-            out[query] = min(timed(subprocess.run, cmd, **{"capture_output": True, "cwd": REPO})[0]
-                             for _ in range(repeat))
+            out[query] = min(timed(quiet, cmd)[0] for _ in range(repeat))
         return out
     finally:
         subprocess.run([*CLI, "--index", str(index), "serve", "--stop"], capture_output=True, cwd=REPO)
@@ -96,8 +100,6 @@ def served_searches(index: Path, picks: list[str], repeat: int) -> dict[str, lis
 
 def first_passage(base: str, query: str) -> Optional[str]:
     status, body = fetch(base + "api/search?" + urllib.parse.urlencode({"q": query, "n": 1}))
-    import json
-
     hits = json.loads(body)["hits"] if status == 200 else []
     return hits[0]["passage_id"] if hits else None
 
@@ -152,6 +154,8 @@ def build(args: argparse.Namespace) -> Path:
 
 
 def stats(values: list[float]) -> str:
+    if not values:
+        return "n/a (no query matched)"
     return f"p50 {statistics.median(values):7.1f}  p95 {percentile(values, 0.95):7.1f}  max {max(values):7.1f}"
 
 
@@ -184,8 +188,6 @@ def main() -> None:
 
 def report(index: Path, passages: str, picks: list[str], served: dict[str, float], search: dict[str, float],
            passage: dict[str, float], crowded: tuple[int, int, float, float], clients: int) -> None:
-    import json
-
     ratios = [search[q] / served[q] for q in picks]
     print(f"== {index} ({json.loads(passages)['passages']:,} passages; {load()}), {len(picks)} queries, ms")
     print(f"searchkit search via serve   {stats(list(served.values()))}")

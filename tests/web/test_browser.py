@@ -140,3 +140,11 @@ def test_the_keyboard_reaches_every_control(site: str, browser):
     tags = {tag for tag, _ in reached}
     assert {"input", "button", "select", "a"} <= tags
     assert ("input", "q") in reached
+
+
+def test_a_hostile_query_gets_a_page_saying_what_to_fix(site: str, browser, shots: Path):
+    browser.get(site + "search?q=" + "%3Cscript%3E" * 1000)
+    assert "at most 2,000 are read, so shorten it" in browser.find_element(By.CSS_SELECTOR, ".problem").text
+    assert browser.find_element(By.ID, "q").get_attribute("value").startswith("<script>")
+    assert browser.title == "What to fix · searchkit"
+    browser.save_screenshot(str(shots / "7-what-to-fix.png"))
