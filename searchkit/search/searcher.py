@@ -263,7 +263,12 @@ class Searcher:
 def parse(store: Store, text: str) -> Any:
     """The Whoosh query that ``text`` means (what it matches; highlighting walks it)."""
     with store.ix.searcher() as searcher:
-        return compile_plan(read(text), searcher.reader()).query
+        return parse_in(searcher, text)
+
+
+def parse_in(searcher: Any, text: str) -> Any:
+    """``parse`` with an open Whoosh searcher."""
+    return compile_plan(read(text), searcher.reader()).query
 
 
 def search(store: Store, text: str, limit: int = 10, page: int = 1, **options: Any) -> SearchResult:

@@ -134,10 +134,11 @@ def passage_data(request: Request) -> Optional[dict[str, Any]]:
     if not ident:
         raise BadRequest("give a passage or document ID: /passage?id=doc_id#para (as search shows it)")
     query = text_param(request.query_params, "q", 2_000, "query") or None
-    try:
-        shown = show(library(request).store(), ident, context=10**9, query=query)
-    except QueryError:
-        shown = show(library(request).store(), ident, context=10**9)
+    with library(request).searcher() as searcher:
+        try:
+            shown = show(searcher.store, ident, context=10**9, query=query, searcher=searcher.searcher)
+        except QueryError:  # a query that marks nothing (an empty one): the document unmarked
+            shown = show(searcher.store, ident, context=10**9, searcher=searcher.searcher)
     if shown is None:
         return None
     named = [hit for hit in shown.passages if hit.passage_id in shown.targets]
