@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from common import REPO, percentile
-from scale import ARCHIVE, CONSOLE_SCRIPT, QUERIES, load, subset, unpack
+from scale import ARCHIVE, CONSOLE_SCRIPT, QUERIES, load, peak_rss_kib, subset, unpack
 
 CLI = [sys.executable, "-c", CONSOLE_SCRIPT]
 
@@ -120,15 +120,17 @@ def web_pages(base: str, picks: list[str], repeat: int) -> tuple[dict[str, float
     return search, passage, urls
 
 
-def crowd(urls: list[str], clients: int) -> tuple[int, int, float, float]:
-    """``clients`` threads fetch every URL (each in its own order): answers, failures, wall s, p95 ms."""
+def crowd(urls: list[str], clients: int, each: int) -> tuple[int, int, float, float]:
+    """``clients`` threads fetch ``each`` of the URLs (each client from its own place in the list, so that
+    between them they fetch every URL): answers, failures, wall s, p95 ms."""
     times: list[float] = []
     failures = 0
     lock = threading.Lock()
 
     def client(n: int) -> None:
         nonlocal failures
-        for url in urls[n % len(urls):] + urls[: n % len(urls)]:
+        start = n * len(urls) // clients
+        for url in (urls[start:] + urls[:start])[:each]:
             ms, (status, _) = timed(fetch, url)
             with lock:
                 times.append(ms)
@@ -166,6 +168,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each timing; the best counts")
     ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--each", type=int, default=20, help="pages each client fetches while all fetch at once")
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--archive", type=Path, default=ARCHIVE)
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "searchkit-bench-ungdc")
@@ -180,10 +183,12 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{port}/"
         search, passage, urls = web_pages(base, picks, args.repeat)
-        answers, failures, wall, p95 = crowd(urls, args.clients)
+        answers, failures, wall, p95 = crowd(urls, args.clients, args.each)
+        rss_mib = peak_rss_kib(web.pid) / 1024
     finally:
         stop(web)
     report(index, passages, picks, served, search, passage, (answers, failures, wall, p95), args.clients)
+    print(f"web server peak RSS           {rss_mib:.0f} MB")
 
 
 def report(index: Path, passages: str, picks: list[str], served: dict[str, float], search: dict[str, float],
