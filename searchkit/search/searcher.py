@@ -61,6 +61,7 @@ class Hit:
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
     limits: Optional[list[str]] = None  # what the search left out to stay within its limits, if anything
+    url: str = ""  # the source's address when known (for citations); not in --json
     answer: Optional[str] = None  # with --with-answers, under a question: the text of its answer's start
 
 
@@ -285,7 +286,12 @@ class Searcher:
 def parse(store: Store, text: str) -> Any:
     """The Whoosh query that ``text`` means (what it matches; highlighting walks it)."""
     with store.ix.searcher() as searcher:
-        return compile_plan(read(text), searcher.reader()).query
+        return parse_in(searcher, text)
+
+
+def parse_in(searcher: Any, text: str) -> Any:
+    """``parse`` with an open Whoosh searcher."""
+    return compile_plan(read(text), searcher.reader()).query
 
 
 def search(store: Store, text: str, limit: int = 10, page: int = 1, **options: Any) -> SearchResult:
@@ -322,4 +328,5 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         question=stored.get("question", ""),
         answers=list(stored.get("answers") or []),
         sentences=stored_sentences(stored.get("sentences"), text) or [],
+        url=stored.get("url", ""),
     )

@@ -18,6 +18,7 @@ from searchkit.query.tree import MUST_NOT, Alias, Group, Node, Words
 
 RARE = 2  # a word found in at most this many passages may be misspelt
 BETTER = 5  # a correction must be this many times more frequent
+LONGEST = 30  # letters: a longer word is no misspelling, and its edits (54 a letter) would each be looked up
 
 
 def typed_words(node: Node) -> Iterator[Words]:
@@ -45,7 +46,7 @@ def correction(post: Postings, word: str, term: str) -> Optional[str]:
     Misspellings rarely get the first letter wrong, so candidates keep it (as most spellers assume)."""
     df = post.doc_frequency("text", term)
     word = word.lower()
-    if df > RARE or not word.isalpha():
+    if df > RARE or not word.isalpha() or len(word) > LONGEST:
         return None
     best, best_df = None, max(BETTER * df, 1)
     for candidate in edits(word):
