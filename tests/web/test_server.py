@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from searchkit.analysis.chain import STOP_WORDS
 from searchkit.store import store as store_module
 from searchkit.web.app import make_app
 from searchkit.web.library import Library
@@ -53,7 +54,9 @@ def test_twenty_clients_at_once_get_every_page(site: str):
 
 
 def test_a_slow_query_does_not_hold_up_the_others(site: str):
-    slow_query = " ".join(f"{a}{b}*" for a in "abcdefghijklmnopqrstuvwxyz" for b in "aeiou")  # 130 wildcards
+    prefixes = [f"{a}{b}" for a in "abcdefghijklmnopqrstuvwxyz" for b in "aeiou"]
+    # ~120 wildcards, none a stop word: a typed query, not prose (prose reads ``*`` as a word's end)
+    slow_query = " ".join(f"{p}*" for p in prefixes if p not in STOP_WORDS)
     done: list[float] = []
     started = time.perf_counter()
     slow = threading.Thread(target=lambda: (get(site + "search?" + urllib.parse.urlencode({"q": slow_query})),
