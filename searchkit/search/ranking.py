@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Optional
 
 from searchkit.postings.readers import Postings
-from searchkit.query.plan import Concept
-from searchkit.search.bm25f import Ranking, concept_scores, raw_frequencies
+from searchkit.query.plan import Alt, Concept
+from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, raw_frequencies
 from searchkit.search.parameters import FEEDBACK_MIN_CONCEPTS
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
@@ -50,6 +50,7 @@ def matching(post: Postings, concepts: list[Concept], allowed: Optional[set[int]
     text (not only through their document's title), in ``allowed`` (all if None), none ``excluded``."""
     evidence: set[int] = set()
     for concept in concepts:
-        for alt in concept.alts:
-            raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+        for alt in concept.alts:  # only the fields that make a passage a hit need reading
+            own = Alt(evidence_fields(alt), alt.terms, alt.near)
+            raw_frequencies(post, own, evidence=evidence, excluded=excluded)
     return evidence if allowed is None else evidence & allowed
