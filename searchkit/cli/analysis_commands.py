@@ -84,6 +84,10 @@ def count_cmd(ctx: click.Context, query: str, by: str, docs: bool, per: Optional
     from searchkit.search.counts import count
 
     text_only(ctx, fmt, "color", "width")
+    if plot_file:
+        from searchkit.render.plot import check_plot
+
+        check_plot(Path(plot_file))
     searcher = open_searcher(ctx, index_dir)
     try:
         counts = count(searcher, query, [f.strip() for f in by.split(",")], docs=docs, per=per, all_kinds=all_kinds)
@@ -148,3 +152,32 @@ def kwic_cmd(ctx: click.Context, query: str, limit: int, width: Optional[int], s
     if conc.more:
         warn(f"the first {len(conc.lines)} occurrences, of {conc.passages:,} matching passages; "
              "-n N shows more, -n 0 all")
+
+
+@click.command("terms")
+@click.argument("query")
+@click.option("--by", "by", default=None, metavar="FIELD",
+              help="Per value of year, month, country, speaker, source, kind, turn or doc (the six with most matches).")
+@click.option("-n", "limit", type=click.IntRange(min=1), default=20, show_default=True, help="Terms per list.")
+@format_option
+@all_kinds_option
+@index_option
+@click.pass_context
+@handle_errors
+def terms_cmd(ctx: click.Context, query: str, by: Optional[str], limit: int, fmt: str, all_kinds: bool,
+              index_dir: Optional[str]) -> None:
+    """The words and two-word phrases most typical of the passages QUERY matches, against the rest of the
+    index (log-likelihood keyness); exit 1 when nothing matches."""
+    from searchkit.render import terms as render
+    from searchkit.search.terms import keyness
+
+    searcher = open_searcher(ctx, index_dir)
+    try:
+        found = keyness(searcher, query, by.strip() if by else None, limit, all_kinds)
+    finally:
+        searcher.release()
+    if not found.groups:
+        why = f" ({found.note})" if found.note else ""
+        warn(f"no passages match {query!r}{why}")
+        ctx.exit(int(ExitCode.NOT_FOUND))
+    echo_all({"json": render.terms_json, "csv": render.terms_csv}.get(fmt, render.terms_text)(found))

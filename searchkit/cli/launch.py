@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # typing costs more to import than the rest of a served searc
     from typing import Any, Optional
 
 # Read-only commands whose output depends on nothing but argv, the environment, cwd and the files named.
-SERVED = frozenset({"search", "show", "cite"})
+SERVED = frozenset({"search", "show", "cite", "count", "kwic", "terms"})
 # Arguments naming this process's own streams or descriptors ("-", /dev/stdin, <(...)): only it can read them.
 OWN_FILES = ("/dev/std", "/dev/fd/", "/proc/self/")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from searchkit import __version__
-from searchkit.cli.analysis_commands import count_cmd, kwic_cmd
+from searchkit.cli.analysis_commands import count_cmd, kwic_cmd, terms_cmd
 from searchkit.cli.cite_command import cite_cmd
 from searchkit.cli.common import (
     DEFAULT_INDEX,
@@ -46,3 +46,4 @@ main.add_command(serve_cmd)
 main.add_command(web_cmd)
 main.add_command(count_cmd)
 main.add_command(kwic_cmd)
+main.add_command(terms_cmd)

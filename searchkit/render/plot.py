@@ -26,10 +26,17 @@ def pyplot() -> Any:
     return plt
 
 
-def plot_counts(counts: Counts, path: Path) -> None:
-    """Draw ``counts`` into ``path``."""
+def check_plot(path: Path) -> None:
+    """Before any work: a chart can be drawn (matplotlib is there) into ``path`` (a known suffix, a folder)."""
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"--plot {path}: give a file ending in {', '.join(SUFFIXES)}")
+    if not path.absolute().parent.is_dir():
+        raise InputError(f"--plot {path}: no folder {path.absolute().parent}; create it or give another path")
+    pyplot()
+
+
+def plot_counts(counts: Counts, path: Path) -> None:
+    """Draw ``counts`` into ``path``."""
     plt = pyplot()
     figure, axes = plt.subplots(figsize=(10, 4.5))
     value = (lambda r: r.rate or 0.0) if counts.per else (lambda r: r.count)

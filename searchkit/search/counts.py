@@ -56,7 +56,8 @@ class Counts:
 def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
     unknown = [f for f in fields if f not in FIELDS]
     if unknown or not 1 <= len(fields) <= 2 or len(set(fields)) != len(fields):
-        raise QueryError(f"count by one or two of {', '.join(FIELDS)} (comma-separated), not {','.join(fields)!r}")
+        raise QueryError(f"--by takes {', '.join(FIELDS)} (count takes two, comma-separated), "
+                         f"not {','.join(fields)!r}")
     return tuple(fields)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Optional
 
 from searchkit.postings.readers import Postings
-from searchkit.query.plan import Concept
-from searchkit.search.bm25f import Ranking, concept_scores
+from searchkit.query.plan import Alt, Concept
+from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, raw_frequencies
 from searchkit.search.parameters import FEEDBACK_MIN_CONCEPTS
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
@@ -42,3 +42,15 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
         add_feedback(post, units, concepts, ranking, excluded)
     return ranking
+
+
+def matching(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,
+             excluded: frozenset[int] = frozenset()) -> set[int]:
+    """The passages ``rank`` would score, without scoring them: those matching some concept in their own
+    text (not only through their document's title), in ``allowed`` (all if None), none ``excluded``."""
+    evidence: set[int] = set()
+    for concept in concepts:
+        for alt in concept.alts:  # only the fields that make a passage a hit need reading
+            own = Alt(evidence_fields(alt), alt.terms, alt.near)
+            raw_frequencies(post, own, evidence=evidence, excluded=excluded)
+    return evidence if allowed is None else evidence & allowed

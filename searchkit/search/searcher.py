@@ -6,7 +6,7 @@ pays for opening the index once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from searchkit import citation
@@ -21,7 +21,7 @@ from searchkit.query.parser import parse as parse_query
 from searchkit.query.plan import Plan, any_term, compile_plan
 from searchkit.query.tree import Group, explain
 from searchkit.search.bm25f import Ranking, passage_scores
-from searchkit.search.ranking import rank
+from searchkit.search.ranking import matching, rank
 from searchkit.search.suggest import suggestion
 from searchkit.search.units import best_first
 from searchkit.store.store import Store
@@ -173,15 +173,18 @@ class Searcher:
                 hit.answer = stored.get("text", "") if stored else None
 
     def matching(self, text: str, options: Options) -> tuple[set[int], str]:
-        """Every passage ``text`` matches in the kinds searched (what search's total counts, unranked:
-        no feedback, which adds no matches), and why none can when the query itself is the reason."""
+        """Every passage ``text`` matches in the kinds searched (what search's total counts), found without
+        scoring, and why none can when the query itself is the reason."""
         with phrases.remembering():
             tree = read(text, aliases.load())
             if not tree.clauses:
                 return set(), NO_WORDS
             plan = compile_plan(tree, self.searcher.reader())
-            ranking = self.rank(plan, replace(options, sort="date", by_doc=False, explain=False))
-            return set(ranking.scores), ""
+            allowed = None if plan.ranked_words else set(self.searcher.docs_for_query(self.narrowing(plan, options)))
+            self.excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
+            if not plan.concepts:  # filters only: every passage they let through
+                return (allowed or set()) - self.excluded, ""
+            return matching(self.post, plan.concepts, allowed, self.excluded), ""
 
     def rank(self, plan: Plan, options: Options) -> Ranking:
         """Scores for exactly the passages (or documents) that match, in the kinds shown."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from searchkit.store.store import Store
 from tests.conftest import SEEDS, SHARED
 
 PRESSCON = SHARED / "corpora" / "china-mfa-presscon" / "china_mfa_presscon_2018-2020.jsonl"
+UN_SESSION = SHARED / "corpora" / "ungdc-sample" / "Session 25 - 1970"
 SHOWN_KINDS = ("title", "body")
 
 
@@ -107,37 +109,49 @@ def test_rates_and_exit_status(run, seeds_index):
     missing = run("count", "zzqx", index=seeds_index)
     assert missing.exit_code == 1 and missing.stdout == "" and "no passages match 'zzqx'" in missing.stderr
     wrong = run("count", "China", "--by", "colour", index=seeds_index)
-    assert wrong.exit_code == 2 and "count by one or two of year, month" in wrong.stderr
+    assert wrong.exit_code == 2 and "--by takes year, month, country" in wrong.stderr
 
 
-def test_plot_draws_a_chart_or_says_what_to_install(run, seeds_index, tmp_path):
+def test_plot_draws_a_chart(run, seeds_index, tmp_path):
+    pytest.importorskip("matplotlib", reason="the plot extra (pip install 'searchkit[plot]') is not installed")
     out = tmp_path / "trend.svg"
-    result = run("count", "China", "--plot", str(out), index=seeds_index)
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        assert result.exit_code == 2 and "pip install 'searchkit[plot]'" in result.stderr
-        return
-    assert result.exit_code == 0 and out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    result = run("count", "China", "--by", "source,year", "--plot", str(out), index=seeds_index)
+    assert result.exit_code == 0 and "<svg" in out.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def presscon_index(tmp_path_factory) -> Path:
-    if not PRESSCON.exists():
-        pytest.skip(f"the press-conference corpus is not at {PRESSCON} (../shared is absent)")
+def test_plot_says_what_to_install_or_fix_before_counting(run, seeds_index, tmp_path, monkeypatch):
+    wrong = run("count", "China", "--plot", str(tmp_path / "trend.txt"), index=seeds_index)
+    assert wrong.exit_code == 2 and wrong.stdout == "" and "give a file ending in .svg, .png, .pdf" in wrong.stderr
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the extra were not installed
+    missing = run("count", "China", "--plot", str(tmp_path / "trend.svg"), index=seeds_index)
+    assert missing.exit_code == 2 and missing.stdout == ""
+    assert missing.stderr == ("searchkit: --plot needs matplotlib, which is not installed: "
+                              "pip install 'searchkit[plot]'\n")
+
+
+def shared_index(tmp_path_factory, source: Path) -> Path:
+    if not source.exists():
+        pytest.skip(f"{source} is absent (../shared/corpora is not beside the checkout)")
     from click.testing import CliRunner
 
     from searchkit.cli.main import main
 
-    index = tmp_path_factory.mktemp("presscon") / "ix"
-    result = CliRunner().invoke(main, ["--index", str(index), "index", str(PRESSCON)])
+    index = tmp_path_factory.mktemp("shared") / "ix"
+    result = CliRunner().invoke(main, ["--index", str(index), "index", str(source)])
     assert result.exit_code == 0, result.stderr
     return index
 
 
 @pytest.mark.slow
-def test_counts_equal_search_grouped_by_hand_on_press_conferences(presscon_index):
-    assert check_counts(presscon_index, 50, seed=7) >= 25
+def test_counts_equal_search_grouped_by_hand_on_press_conferences(tmp_path_factory):
+    """Speakers, turns and dates by the day: 500 press conferences."""
+    assert check_counts(shared_index(tmp_path_factory, PRESSCON), 50, seed=7) >= 25
+
+
+@pytest.mark.slow
+def test_counts_equal_search_grouped_by_hand_on_un_speeches(tmp_path_factory):
+    """Countries: the 70 UN General Debate speeches of 1970, hard-wrapped, paragraphs numbered."""
+    assert check_counts(shared_index(tmp_path_factory, UN_SESSION), 50, seed=11) >= 25
 
 
 def test_seeds_are_where_the_tests_expect_them():
