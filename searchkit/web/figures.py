@@ -15,7 +15,7 @@ from searchkit.search.counts import Keys
 from searchkit.search.searcher import Options, Searcher
 from searchkit.web.requests import SearchAsk, narrowed
 
-FACETS = ("year", "country", "speaker", "source", "kind")
+FACETS = ("year", "country", "speaker", "source", "kind", "turn")  # turn: question, answer, statement
 SHOWN = 12  # values of a facet shown beside the results
 CHART_WIDTH, CHART_HEIGHT = 600, 120
 

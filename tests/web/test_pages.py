@@ -149,7 +149,7 @@ def counted(run, index: Path, query: str, field: str) -> list[tuple[str, int]]:
 def test_facets_count_every_matching_passage_as_searchkit_count_does(client, run, web_index: Path):
     for query in ("tariffs", "lanes OR sanctions", "year:[2019 TO 2021]"):
         data = client.get("/api/search", params={"q": query, "n": "1"}).json()
-        for field in ("year", "country", "speaker", "source", "kind"):
+        for field in ("year", "country", "speaker", "source", "kind", "turn"):
             assert [(f["value"], f["count"]) for f in data["facets"][field]] == counted(run, web_index, query, field)
         printed = run("count", query, "--format", "json", index=web_index).stdout.splitlines()
         assert data["years"] == [{"year": r["year"], "count": r["count"]} for r in map(json.loads, printed)
