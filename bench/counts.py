@@ -103,7 +103,15 @@ def kwic_figure(cli: list[str], index: Path, phrases: list[str], repeat: int) ->
         sizes[phrase] = len(out.splitlines())
     phrase = min(sizes, key=lambda p: abs(sizes[p] - 1000))
     ms, _ = cold_ms([*cli, "--index", str(index), "kwic", phrase, "-n", "0"], repeat)
-    return {"phrase": phrase, "occurrences": sizes[phrase], "cold_ms": ms, "all": sizes}
+    search, _ = cold_ms([*cli, "--index", str(index), "search", phrase, "-n", "10"], repeat)
+    from searchkit.search.kwic import concordance
+    from searchkit.search.searcher import Searcher
+    from searchkit.store.store import Store
+
+    with Searcher(Store.open(index)) as searcher:
+        warm = median_ms(lambda: concordance(searcher, phrase, None), repeat)
+    return {"phrase": phrase, "occurrences": sizes[phrase], "cold_ms": ms, "cold_search_ms": search,
+            "warm_ms": warm, "all": sizes}
 
 
 def report(label: str, passages: int, warm_rows: list[dict[str, Any]], cold_rows: list[dict[str, Any]],
@@ -126,8 +134,9 @@ def report(label: str, passages: int, warm_rows: list[dict[str, Any]], cold_rows
         over = [w["query"] for w in warm_rows if w["count_ms"] > w["fts5_ms"]]
         lines.append(f"- warm count <= FTS5 GROUP BY for {len(warm_rows) - len(over)} of {len(warm_rows)} queries"
                      + (f" (not: {', '.join(over)})" if over else ""))
-    lines.append(f"- kwic -n 0 of {kwic['phrase']} ({kwic['occurrences']:,} occurrences), cold: "
-                 f"{kwic['cold_ms']:.0f} ms (target < 1000)")
+    lines.append(f"- kwic -n 0 of {kwic['phrase']} ({kwic['occurrences']:,} occurrences): cold "
+                 f"{kwic['cold_ms']:.0f} ms (target < 1000; a cold search -n 10 of it {kwic['cold_search_ms']:.0f} "
+                 f"ms), warm {kwic['warm_ms']:.0f} ms")
     return lines
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from searchkit.errors import QueryError
-from searchkit.search.searcher import Hit, Options, Searcher
+from searchkit.search.hits import Hit
+from searchkit.search.searcher import Options, Searcher
 
 SORTS = ("score", "date", "right", "left")
 CONTEXT = 40  # characters of context on each side, by default

@@ -11,9 +11,9 @@ from typing import Optional
 
 from searchkit.postings.readers import Postings
 from searchkit.query import limits
-from searchkit.query.plan import Concept
+from searchkit.query.plan import Alt, Concept
 from searchkit.search import parameters
-from searchkit.search.bm25f import Ranking, concept_scores, raw_frequencies
+from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, raw_frequencies
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
 
@@ -58,6 +58,7 @@ def matching(post: Postings, concepts: list[Concept], allowed: Optional[set[int]
     text (not only through their document's title), in ``allowed`` (all if None), none ``excluded``."""
     evidence: set[int] = set()
     for concept in concepts:
-        for alt in concept.alts:
-            raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+        for alt in concept.alts:  # only the fields that make a passage a hit need reading
+            own = Alt(evidence_fields(alt), alt.terms, alt.near)
+            raw_frequencies(post, own, evidence=evidence, excluded=excluded)
     return evidence if allowed is None else evidence & allowed

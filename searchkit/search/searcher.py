@@ -9,11 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from searchkit import citation
 from searchkit.errors import QueryError
-from searchkit.highlight.fragments import stored_sentences
-from searchkit.highlight.spans import Matchers, matchers_for, spans_for
-from searchkit.ingest.offsets import OffsetMap
+from searchkit.highlight.spans import Matchers, matchers_for
 from searchkit.postings import phrases
 from searchkit.postings.readers import Postings
 from searchkit.query import aliases, limits
@@ -21,6 +18,7 @@ from searchkit.query.parser import parse as parse_query
 from searchkit.query.plan import Plan, any_term, compile_plan
 from searchkit.query.tree import Group, explain
 from searchkit.search.bm25f import Ranking, passage_scores
+from searchkit.search.hits import Hit, make_hit
 from searchkit.search.ranking import matching, rank
 from searchkit.search.suggest import suggestion
 from searchkit.search.units import best_first
@@ -29,40 +27,6 @@ from searchkit.store.store import Store
 DEFAULT_KINDS = ("title", "body")
 NO_WORDS = "it has no searchable words: punctuation and stop words such as 'the' are not indexed"
 LITTLE = 3  # fewer hits than this, and a misspelt word gets a "did you mean" suggestion
-
-
-@dataclass
-class Hit:
-    """One ranked passage with its highlight spans (into ``text``) and the same spans in the document."""
-
-    rank: int
-    score: float
-    doc_id: str
-    passage_id: str
-    para: int
-    para_label: str
-    title: str
-    date: str
-    source: str
-    path: str
-    kind: str
-    speaker: str
-    text: str
-    spans: list[tuple[int, int]]
-    doc_spans: list[tuple[int, int]]
-    matched_forms: list[str]
-    char_start: int
-    char_end: int
-    citation: str
-    turn: str = ""  # question, answer or statement in a Q/A transcript; "" elsewhere
-    question: str = ""  # an answer's question (passage id)
-    answers: list[str] = field(default_factory=list)  # a question's answers (passage ids)
-    sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
-    more: Optional[int] = None  # with --by-doc: the document's other matching passages
-    explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
-    limits: Optional[list[str]] = None  # what the search left out to stay within its limits, if anything
-    url: str = ""  # the source's address when known (for citations); not in --json
-    answer: Optional[str] = None  # with --with-answers, under a question: the text of its answer's start
 
 
 @dataclass
@@ -177,10 +141,8 @@ class Searcher:
 
     def add_answers(self, hits: list[Hit]) -> None:
         """Each question's answer: the text of the first passage that answers it."""
-        for hit in hits:
-            if hit.answers:
-                stored = self.searcher.document(passage_id=hit.answers[0])
-                hit.answer = stored.get("text", "") if stored else None
+        for hit in (h for h in hits if h.answers):
+            hit.answer = (self.searcher.document(passage_id=hit.answers[0]) or {}).get("text")
 
     def matching(self, text: str, options: Options) -> tuple[set[int], str]:
         """Every passage ``text`` matches in the kinds searched (what search's total counts), found without
@@ -190,22 +152,19 @@ class Searcher:
             if not tree.clauses:
                 return set(), NO_WORDS
             plan = compile_plan(tree, self.searcher.reader())
-            allowed = None if plan.ranked_words else self.passages_of(self.narrowing(plan, options))
-            self.excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
+            allowed = self.scope(plan, options)
             if not plan.concepts:  # filters only: every passage they let through
                 return (allowed or set()) - self.excluded, ""
             return matching(self.post, plan.concepts, allowed, self.excluded), ""
 
     def rank(self, plan: Plan, options: Options) -> Ranking:
         """Scores for exactly the passages (or documents) that match, in the kinds shown."""
-        allowed = None if plan.ranked_words else self.passages_of(self.narrowing(plan, options))
-        excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
+        allowed, excluded = self.scope(plan, options), self.excluded
         feedback = options.sort == "score" and plan.ranked_words
         ranking = rank(self.post, plan.concepts, allowed, excluded, feedback, options.by_doc, options.explain)
         if allowed is not None and not plan.concepts:  # filters only: every passage they let through
             ranking.scores = {ranking.units.unit_of(d): 0.0 for d in allowed - excluded}
             ranking.evidence = allowed - excluded
-        self.excluded = excluded
         return ranking
 
     def passages_of(self, query: Any) -> set[int]:
@@ -217,6 +176,11 @@ class Searcher:
                 break
             found.add(docnum)
         return found
+
+    def scope(self, plan: Plan, options: Options) -> Optional[set[int]]:
+        """The passages the query's filters allow (None: any), and ``excluded`` set to the kinds not searched."""
+        self.excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
+        return None if plan.ranked_words else self.passages_of(self.narrowing(plan, options))
 
     @staticmethod
     def narrowing(plan: Plan, options: Options) -> Any:
@@ -298,35 +262,3 @@ def search(store: Store, text: str, limit: int = 10, page: int = 1, **options: A
     """The ``page``-th ``limit`` best passages for ``text`` (see :class:`Options` for the rest)."""
     with Searcher(store) as searcher:
         return searcher.search(text, Options(limit=limit, page=page, **options))
-
-
-def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers: Matchers) -> Hit:
-    text = stored.get("text", "")
-    spans = spans_for(text, matchers) if matchers else []
-    omap = OffsetMap.decode(text, stored.get("offsets", [])) if spans else None
-    return Hit(
-        rank=rank,
-        score=round(float(score or 0.0), 4),
-        doc_id=stored["doc_id"],
-        passage_id=stored["passage_id"],
-        para=stored["para"],
-        para_label=stored.get("para_label", ""),
-        title=stored.get("title", ""),
-        date=stored.get("date", ""),
-        source=stored.get("source", ""),
-        path=stored.get("path", ""),
-        kind=stored.get("kind", "body"),
-        speaker=stored.get("speaker", ""),
-        text=text,
-        spans=spans,
-        doc_spans=[omap.span_to_doc(s, e) for s, e in spans] if omap else [],
-        matched_forms=sorted({text[s:e] for s, e in spans}),
-        char_start=stored.get("char_start", 0),
-        char_end=stored.get("char_end", 0),
-        citation=citation.plain(stored),
-        turn=stored.get("turn", ""),
-        question=stored.get("question", ""),
-        answers=list(stored.get("answers") or []),
-        sentences=stored_sentences(stored.get("sentences"), text) or [],
-        url=stored.get("url", ""),
-    )

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from searchkit.highlight.spans import Matchers, matchers_for
-from searchkit.search.searcher import Hit, make_hit, parse_in
+from searchkit.search.hits import Hit, make_hit
+from searchkit.search.searcher import parse_in
 from searchkit.store.store import Store
 
 _CITED = re.compile(r"\[?(?P<doc>.+?) para\. (?P<label>[^\s\]]+)\]?")

@@ -15,7 +15,7 @@ from searchkit.search.counts import Keys
 from searchkit.search.searcher import Options, Searcher
 from searchkit.web.requests import SearchAsk, narrowed
 
-FACETS = ("year", "country", "speaker", "source", "kind")
+FACETS = ("year", "country", "speaker", "source", "kind", "turn")  # turn: question, answer, statement
 SHOWN = 12  # values of a facet shown beside the results
 CHART_WIDTH, CHART_HEIGHT = 600, 120
 
@@ -85,16 +85,17 @@ def chart(years: list[tuple[int, int]], ask: SearchAsk) -> list[Bar]:
 
 
 
-def count(searcher: Searcher, query: str, all_kinds: bool) -> Counts:
+def count(searcher: Searcher, query: str, all_kinds: bool, docs: bool = False) -> Counts:
     """Every passage ``query`` matches (not only a page's), counted per value of each facet, and per
-    year from the index's first year to its last, as ``searchkit count`` counts them. The passages are
+    year from the index's first year to its last, as ``searchkit count`` counts them (documents with
+    ``docs``, as ``--docs`` does: what a result list of one hit per document counts). The passages are
     found once and grouped by each facet's column."""
     matched, _ = searcher.matching(query, Options(all_kinds=all_kinds))
     out = Counts()
     if not matched:
         return out
     for name in FACETS:
-        keys = Keys(searcher, (name,), False)
+        keys = Keys(searcher, (name,), docs)
         found = keys.count(matched)
         if name == "year":
             timeline = keys.order(found, keys.totals(searcher.excluded))

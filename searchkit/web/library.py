@@ -17,6 +17,8 @@ from typing import Iterator
 from searchkit.search.searcher import Searcher
 from searchkit.store.store import Store
 
+KEPT = 8  # idle searchers kept for the next requests; a burst beyond this closes its extra ones after it
+
 
 class Library:
     """Borrowable searchers of the newest commit of the index at ``directory``."""
@@ -52,10 +54,10 @@ class Library:
 
     def _give_back(self, searcher: Searcher) -> None:
         with self._lock:
-            if searcher.store is self._store:
+            if searcher.store is self._store and len(self._idle) < KEPT:
                 self._idle.append(searcher)
                 return
-        searcher.close()  # a searcher of an older commit
+        searcher.close()  # a searcher of an older commit, or one more than a quiet server needs
 
     def warm_up(self) -> None:
         """Open a searcher and load what a search needs (field lengths), so the first visitor does not wait."""

@@ -56,7 +56,7 @@ def search_data(request: Request, ask: SearchAsk) -> dict[str, Any]:
     """The search's hits, totals, facet counts and matches per year."""
     with library(request).searcher() as searcher:
         result: SearchResult = searcher.search(ask.q, search_result(ask))
-        counted = figures.count(searcher, ask.q, ask.all_kinds) if result.total else figures.Counts()
+        counted = figures.count(searcher, ask.q, ask.all_kinds, ask.by_doc) if result.total else figures.Counts()
     return {"ask": ask, "result": result, "counts": counted,
             "pages": max(1, math.ceil(result.total / ask.n))}
 

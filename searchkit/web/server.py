@@ -47,17 +47,23 @@ def is_loopback(host: str) -> bool:
 def allowed_hosts(host: str) -> list[str]:
     """The names a browser may give in ``Host`` for this server. Loopback: the loopback names; a given
     address: it; every address (``0.0.0.0``): this machine's names and addresses. Any other name, such
-    as an attacker's domain pointed at this machine (DNS rebinding), is refused."""
+    as an attacker's domain pointed at this machine (DNS rebinding), is refused. An IPv6 address comes
+    in brackets, as a ``Host`` header writes it.
+
+    >>> allowed_hosts("127.0.0.1"), allowed_hosts("::1"), allowed_hosts("192.168.1.5")
+    (['127.0.0.1', 'localhost'], ['127.0.0.1', '[::1]', 'localhost'], ['192.168.1.5'])
+    """
     if is_loopback(host):
-        return sorted({host, "localhost", "127.0.0.1"})
-    if host not in ("0.0.0.0", "::"):
-        return [host]
-    names = {socket.gethostname(), socket.getfqdn(), "localhost", "127.0.0.1"}
-    try:
-        names.update(socket.gethostbyname_ex(socket.gethostname())[2])
-    except OSError:
-        pass
-    return sorted(names)
+        names = {host, "localhost", "127.0.0.1"}
+    elif host not in ("0.0.0.0", "::"):
+        names = {host}
+    else:
+        names = {socket.gethostname(), socket.getfqdn(), "localhost", "127.0.0.1"}
+        try:
+            names.update(socket.gethostbyname_ex(socket.gethostname())[2])
+        except OSError:
+            pass
+    return sorted(f"[{name}]" if ":" in name else name for name in names)
 
 
 def bind(host: str, port: int) -> socket.socket:

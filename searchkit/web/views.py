@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from searchkit import citation
 from searchkit.render.text import View, fragment_text, hit_fragments, label
-from searchkit.search.searcher import Hit
+from searchkit.search.hits import Hit
 
 FRAGMENT_VIEW = View(width=120, count=2)  # two fragments of about two terminal lines each
 STYLE_NAMES = {"plain": "Plain", "apa": "APA", "chicago": "Chicago", "bibtex": "BibTeX", "csl-json": "CSL-JSON"}

@@ -138,9 +138,9 @@ def test_export_limit_and_csv_is_readable(client):
     assert [r["rank"] for r in rows] == ["1", "2"]
 
 
-def counted(run, index: Path, query: str, field: str) -> list[tuple[str, int]]:
+def counted(run, index: Path, query: str, field: str, *options: str) -> list[tuple[str, int]]:
     """What ``searchkit count QUERY --by FIELD --format json`` says, matched values only, most first."""
-    printed = run("count", query, "--by", field, "--format", "json", index=index).stdout.splitlines()
+    printed = run("count", query, "--by", field, "--format", "json", *options, index=index).stdout.splitlines()
     rows = [json.loads(line) for line in printed]
     return sorted(((str(r[field]), r["count"]) for r in rows if r["count"] and r[field] is not None),
                   key=lambda vn: (-vn[1], vn[0]))
@@ -149,11 +149,18 @@ def counted(run, index: Path, query: str, field: str) -> list[tuple[str, int]]:
 def test_facets_count_every_matching_passage_as_searchkit_count_does(client, run, web_index: Path):
     for query in ("tariffs", "lanes OR sanctions", "year:[2019 TO 2021]"):
         data = client.get("/api/search", params={"q": query, "n": "1"}).json()
-        for field in ("year", "country", "speaker", "source", "kind"):
+        for field in ("year", "country", "speaker", "source", "kind", "turn"):
             assert [(f["value"], f["count"]) for f in data["facets"][field]] == counted(run, web_index, query, field)
         printed = run("count", query, "--format", "json", index=web_index).stdout.splitlines()
         assert data["years"] == [{"year": r["year"], "count": r["count"]} for r in map(json.loads, printed)
                                  if r["year"] is not None]
+
+
+def test_with_one_hit_per_document_the_facets_count_documents(client, run, web_index: Path):
+    data = client.get("/api/search", params={"q": "tariffs OR lanes", "by_doc": "1"}).json()
+    for field in ("year", "source", "speaker"):
+        assert [(f["value"], f["count"]) for f in data["facets"][field]] == \
+            counted(run, web_index, "tariffs OR lanes", field, "--docs")
 
 
 def test_a_facet_link_writes_the_field_into_the_query(client):
