@@ -145,14 +145,18 @@ class Run:
             if isinstance(item, Skipped):
                 self.skip(item, failed=True)
                 continue
-            path, scope = item
-            self.seen.add(path)
-            if path.lower().endswith(".jsonl"):
-                doc_id = ""
-            else:
-                doc_id = text_doc_id(self.new, self.taken, scope, path)
-                self.taken[doc_id] = path
-            yield Task(path, doc_id, self.known(path))
+            yield self.task(*item)
+        for path, scope in given_before(self.new, scopes, self.seen):
+            yield self.task(path, scope)
+
+    def task(self, path: str, scope: Scope) -> Task:
+        self.seen.add(path)
+        if path.lower().endswith(".jsonl"):
+            doc_id = ""
+        else:
+            doc_id = text_doc_id(self.new, self.taken, scope, path)
+            self.taken[doc_id] = path
+        return Task(path, doc_id, self.known(path))
 
     def known(self, path: str) -> dict[str, str]:
         """Digests of the documents recorded from ``path`` (their passages need not be made again)."""
@@ -288,6 +292,15 @@ class Run:
         self.report.skipped += 1
         self.report.failed += int(failed)
         self.warn(f"skipped {shown(item.where)}: {item.reason}")
+
+
+def given_before(manifest: Manifest, scopes: list[Scope], walked: set[str]) -> Iterator[tuple[str, Scope]]:
+    """Recorded files of the scopes that a walk does not list (a hidden file, one in a hidden folder) but
+    that were given as a PATH inside the source: they belong to it, and stay while they exist."""
+    for path in sorted(p for p in manifest.files if p not in walked and os.path.isfile(p)):
+        scope = next((s for s in scopes if in_scopes(path, [s])), None)
+        if scope is not None:
+            yield path, scope
 
 
 def settled(item: Union[Task, FileResult]) -> Optional[FileResult]:

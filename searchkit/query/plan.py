@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
+from searchkit.analysis.chain import terms
 from searchkit.postings.phrases import FastPhrase
 from searchkit.query.tree import MUST, MUST_NOT, SHOULD, Alias, Field, Group, Node, Pattern, Phrase, Words, is_scoped
 
@@ -142,8 +143,9 @@ class Compiler:
         return or_query([alt_query(a) for a in alts])
 
     def form_alts(self, form: Node, fields: tuple[str, ...]) -> list[Alt]:
-        if isinstance(form, Words) and form.exact:
-            return [Alt((CAPS_FIELD,), (form.text,))] if fields == TEXT_FIELDS else []
+        if isinstance(form, Words) and form.exact:  # an acronym: as written in text, as a word in a name field
+            return [Alt((CAPS_FIELD,), (form.text,))] if fields == TEXT_FIELDS else [Alt(fields, (t,))
+                                                                                     for t in terms(form.text)]
         assert isinstance(form, (Words, Phrase))
         return [Alt(fields, form.terms)]
 
@@ -164,8 +166,6 @@ class Compiler:
     def expand(self, node: Pattern) -> list[str]:
         """The index terms a wildcard or fuzzy word stands for (most frequent first, capped)."""
         if node.fuzzy:
-            from searchkit.analysis.chain import terms
-
             stem = (terms(node.text) or [node.text])[0]
             found = wq.FuzzyTerm("text", stem, maxdist=node.fuzzy, prefixlength=1).existing_terms(
                 self.reader, expand=True)

@@ -17,6 +17,7 @@ from dataclasses import asdict
 from typing import Any, Iterator, Optional
 
 from searchkit.cite.citer import Citation
+from searchkit.render.text import printable, who_said
 
 CITE_KEYS = (
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
@@ -53,8 +54,11 @@ def _oneline(text: str) -> str:
 
 
 def where(cite: Citation) -> str:
-    """``path:line:column``; the path alone when the file changed since it was indexed."""
-    place = f"{cite.path}:{cite.line}:{cite.column}" if cite.line else f"{cite.path}"
+    """``path:line:column  date  speaker`` (what is known of the last two); the path alone when the file
+    changed since it was indexed. Control characters in the path are escaped."""
+    path = printable(cite.path or "")
+    place = f"{path}:{cite.line}:{cite.column}" if cite.line else path
+    place += "".join(f"  {printable(x)}" for x in (cite.date, who_said(cite.speaker or "", "")) if x)
     if cite.cross_paragraph:
         place += "  (runs across two paragraphs)"
     return place

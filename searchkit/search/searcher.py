@@ -44,6 +44,7 @@ class Hit:
     date: str
     source: str
     path: str
+    url: str
     kind: str
     speaker: str
     text: str
@@ -260,6 +261,7 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         date=stored.get("date", ""),
         source=stored.get("source", ""),
         path=stored.get("path", ""),
+        url=stored.get("url", ""),
         kind=stored.get("kind", "body"),
         speaker=stored.get("speaker", ""),
         text=text,

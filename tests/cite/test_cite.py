@@ -153,7 +153,7 @@ def test_plain_output_verdict_locations_then_citation(run, qix, quotes_corpus):
     path = (quotes_corpus / "news.jsonl").absolute()
     assert result.stdout.splitlines() == [
         "exact: 1 occurrence",
-        f"{path}:2:{_column_of(path, 'We oppose unilateral')}",
+        f"{path}:2:{_column_of(path, 'We oppose unilateral')}  2020-05-11  Zhao Lijian",  # date and speaker
         "Press conference. MFA, 2020-05-11, para. 3",
     ]
     assert result.stderr == ""

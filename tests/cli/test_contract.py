@@ -18,7 +18,7 @@ from searchkit.cli.main import main
 from tests.conftest import write_corpus
 
 EXACT = "We oppose unilateral sanctions"
-HIT_KEYS = ["rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "kind",
+HIT_KEYS = ["rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "url", "kind",
             "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation"]
 CITE_KEYS = ["verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
              "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph",
