@@ -23,3 +23,7 @@ PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
 # FEEDBACK_MIN_CONCEPTS concepts or more.
 FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 10, 20, 0.5, 1000
 FEEDBACK_MIN_CONCEPTS = 3
+
+# A fuzzy word (``Huawei~2``): its other forms score at this share of the word as typed, with the typed
+# word's idf, so that an exact match outranks a fuzzy one ("Hubei" is rarer than "Huawei").
+FUZZY_WEIGHT = 0.25
