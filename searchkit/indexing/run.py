@@ -27,6 +27,7 @@ from searchkit.indexing.scan import (
 from searchkit.indexing.scan import unchanged as looks_unchanged
 from searchkit.indexing.workers import DocResult, FileResult, Task, process, run_ordered
 from searchkit.ingest.files import Skipped, safe_name, shown
+from searchkit.ingest.hyphens import ensure_evidence
 from searchkit.ingest.sentences import ensure_params
 from searchkit.postings.prepare import Prepared
 from searchkit.store.manifest import DocRecord, Manifest
@@ -101,12 +102,14 @@ class Run:
         self.dirty = self.new.sources != before
         try:
             files = list(self.files(self.scopes))
-            # Punkt is trained when the index is new (or rebuilt), then reused: same text, same passages.
-            punkt = str(ensure_params(self.store.directory, not self.store.manifest.docs,
-                                      [f.path for f in files if isinstance(f, Task)]))
+            # Punkt is trained, and the corpus's hyphenation collected, when the index is new (or rebuilt),
+            # then reused: same text, same passages.
+            fresh, paths = not self.store.manifest.docs, [f.path for f in files if isinstance(f, Task)]
+            punkt = str(ensure_params(self.store.directory, fresh, paths))
+            hyphens = str(ensure_evidence(self.store.directory, fresh, paths))
             for task in files:
                 if isinstance(task, Task):
-                    task.punkt = punkt
+                    task.punkt, task.hyphens = punkt, hyphens
             # Files unchanged by size and mtime are settled here; worker processes are only worth their
             # start-up (about a second) when there are enough files left to read.
             ready = [self.trusted(task) or task for task in files]
