@@ -248,7 +248,8 @@ def search(store: Store, text: str, limit: int = 10, page: int = 1, **options: A
 
 def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers: Matchers) -> Hit:
     text = stored.get("text", "")
-    spans = spans_for(text, matchers) if matchers else []
+    sentences = stored_sentences(stored.get("sentences"), text) or []
+    spans = spans_for(text, matchers, [start for start, _ in sentences[1:]]) if matchers else []
     omap = OffsetMap.decode(text, stored.get("offsets", [])) if spans else None
     return Hit(
         rank=rank,
@@ -271,5 +272,5 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
-        sentences=stored_sentences(stored.get("sentences"), text) or [],
+        sentences=sentences,
     )
