@@ -111,6 +111,7 @@ def split_labels(paras: list[Paragraph]) -> None:
     """
     found = [LABEL.match(p.omap.text) for p in paras]
     if sum(1 for m in found if m) < max(3, len(paras) // 3):
+        split_numbered_runs(paras, found)
         return
     previous = 0
     for para, match in zip(paras, found):
@@ -122,6 +123,26 @@ def split_labels(paras: list[Paragraph]) -> None:
         para.label = match.group(1)
         previous = int(para.label)
         para.omap = para.omap.slice(match.end(), len(para.omap.text))
+
+
+RUN = 3  # consecutive paragraphs numbered n, n+1, n+2...: the document's own numbering, in part of it
+
+
+def split_numbered_runs(paras: list[Paragraph], found: list[Optional[re.Match[str]]]) -> None:
+    """In a document numbered only in part (a speech whose first paragraphs carry ``1.``, ``2.``...),
+    move the numbers of each run of ``RUN`` or more consecutively numbered paragraphs to ``label``, so
+    that no passage begins with its own paragraph number."""
+    start = 0
+    while start < len(paras):
+        end = start
+        while end < len(paras) and found[end] and (
+                end == start or int(found[end].group(1)) == int(found[end - 1].group(1)) + 1):
+            end += 1
+        if end - start >= RUN:
+            for para, match in zip(paras[start:end], found[start:end]):
+                para.label = match.group(1)
+                para.omap = para.omap.slice(match.end(), len(para.omap.text))
+        start = max(end, start + 1)
 
 
 def split_document(doc: Document, sentencer: Optional[Sentencer] = None,
