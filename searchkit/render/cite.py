@@ -22,7 +22,7 @@ from searchkit.render.text import printable, who_said
 CITE_KEYS = (
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
     "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph",
-    "diff",
+    "diff", "editorial",
 )
 BATCH_KEYS = ("n", "id", "input")
 
@@ -91,3 +91,14 @@ def cite_lines(cites: list[Citation]) -> Iterator[str]:
     yield _citation_text(first.citation)
     if first.diff:
         yield f"diff: {render_diff(first.diff)}"
+    if first.editorial:
+        yield "editorial: " + "; ".join(editorial_change(c) for c in first.editorial)
+
+
+def editorial_change(change: dict[str, Any]) -> str:
+    """``[Japan's] for “its”``, ``[sic] added``, ``opening—up for “opening-up”``, ``[T] (letters changed)``."""
+    if change.get("source") == "":
+        return f"{change['quote']} added"
+    if change.get("source") is None:
+        return f"{change['quote']} (letters changed)"
+    return f"{change['quote']} for “{_oneline(change['source'])}”"

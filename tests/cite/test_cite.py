@@ -9,7 +9,7 @@ import pytest
 
 KEYS = [
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
-    "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph", "diff",
+    "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph", "diff", "editorial",
 ]
 
 STATEMENT = (
@@ -404,3 +404,25 @@ def test_tiny_corpus_quote(run, corpus):
     assert result.exit_code == 0
     row = rows(result)[0]
     assert (row["doc_id"], row["line"], row["column"], row["char_start"]) == ("bom.txt", 3, 1, 21)
+
+
+@pytest.mark.parametrize("quote, editorial", [
+    ("[Japan's] position on the islands has not changed since the treaty",
+     [{"quote": "[Japan's]", "source": "its"}]),
+    ("the Organisation [sic] must act now to end the conflict", [{"quote": "[sic]", "source": ""}]),
+    ("policy of reform and opening—up has served the country", [{"quote": "opening—up", "source": "opening-up"}]),
+])
+def test_editorial_brackets_and_a_dash_for_a_hyphen_are_exact_with_the_changes_listed(run, tmp_path, quote, editorial):
+    root = tmp_path / "ed"
+    root.mkdir()
+    (root / "a.txt").write_text(
+        "Statement on the islands\n\n"
+        "We reaffirm that its position on the islands has not changed since the treaty was signed.\n\n"
+        "The policy of reform and opening-up has served the country well over four decades.\n\n"
+        "The Organisation must act now to end the conflict before the winter comes.\n", encoding="utf-8")
+    run("index", str(root))
+    (row,) = rows(run("cite", quote, "--json"))
+    assert (row["verdict"], row["similarity"], row["editorial"]) == ("exact", 1.0, editorial)
+    assert run("cite", quote).stdout.splitlines()[-1].startswith("editorial: ")
+    invented = quote.replace("the", "a", 1).replace("[Japan's]", "[China's]")  # a change outside the brackets
+    assert rows(run("cite", invented, "--json"))[0]["verdict"] != "exact"

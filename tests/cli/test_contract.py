@@ -22,7 +22,7 @@ HIT_KEYS = ["rank", "score", "doc_id", "passage_id", "para", "para_label", "titl
             "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation"]
 CITE_KEYS = ["verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
              "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph",
-             "diff"]
+             "diff", "editorial"]
 PASSAGE_KEYS = ["doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",
                 "source", "place", "country", "speaker", "text", "char_start", "char_end"]
 INDEX_KEYS = ["added", "updated", "removed", "unchanged", "skipped", "documents", "passages", "seconds"]
