@@ -16,6 +16,7 @@ from typing import Any, Optional
 from searchkit import citation
 from searchkit.cite.align import Alignment, align
 from searchkit.cite.candidates import Candidates, Window
+from searchkit.cite.editorial import Edited, edit, replacements
 from searchkit.cite.quotation import Part, Quotation, find_parts, overlaps_edge, parse_quotation
 from searchkit.cite.typography import tokens
 from searchkit.errors import QueryError
@@ -54,6 +55,7 @@ class Citation:
     cross_paragraph: bool = False
     diff: Optional[list[dict[str, str]]] = None
     url: Optional[str] = None
+    editorial: Optional[list[dict[str, Optional[str]]]] = None  # the quoter's marked changes (editorial.py)
 
 
 class Citer:
@@ -92,10 +94,32 @@ class Citer:
     def _cite(self, text: str) -> list[Citation]:
         quote = parse_quotation(text)
         found, ranked = self._find_exact(quote)
-        results = self._sorted(found) if found else self._near(quote, ranked)
+        edited = None if found else edit(text)
+        results = self._sorted(found) if found else (edited and self._edited(edited)) or self._near(quote, ranked)
         for result in results:
             self._locate(result)
         return results
+
+    def _edited(self, edited: Edited) -> list[Citation]:
+        """Occurrences of a quotation that differs from its source only by its marked editorial changes
+        (brackets, a note, a dash for a hyphen): ``exact``, with the changes listed."""
+        try:
+            quote = parse_quotation(edited.text)
+        except QueryError:
+            return []
+        found, ranked = self._find_exact(quote)
+        changes = list(edited.changes)
+        if found:
+            changes += [{"quote": f"[{r}]", "source": r} for r in edited.replaced]
+        else:
+            near = self._near(quote, ranked)
+            replaced = replacements(near[0].diff or [], edited.replaced) if near[0].verdict == "near" else None
+            if replaced is None:
+                return []
+            found, changes = near, changes + replaced
+        for cite in found:
+            cite.verdict, cite.similarity, cite.diff, cite.editorial = "exact", 1.0, None, changes
+        return self._sorted(found)
 
     def _find_exact(self, quote: Quotation) -> tuple[list[Citation], list[int]]:
         """Exact occurrences, and the ranked candidates when it took them to look."""

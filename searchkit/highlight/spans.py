@@ -17,8 +17,9 @@ import fnmatch
 import functools
 import itertools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from searchkit.analysis.wordfind import WORD, Span, candidates, clear_caches, exact_words, fold, word_terms
 
@@ -141,7 +142,8 @@ def leaf_terms(node: Any, reader: Any) -> list[str]:
         return []
 
 
-def phrase_match(text: str, word: Span, first: tuple[str, ...], phrase: MarkedPhrase) -> list[Span]:
+def phrase_match(text: str, word: Span, first: tuple[str, ...], phrase: MarkedPhrase,
+                 breaks: Sequence[int] = ()) -> list[Span]:
     """The spans of ``phrase`` when it starts at ``word`` (which analyzes to ``first``); empty if it does
     not. An exact phrase is one span, so "right to development" (the phrase ``right develop``: stop words
     take no position, as in the index) is marked whole; a nearness match marks each of its words, not the
@@ -151,12 +153,16 @@ def phrase_match(text: str, word: Span, first: tuple[str, ...], phrase: MarkedPh
     if taken is None:
         return []
     rest.remove(taken)
-    found, gap = [word], 0
+    found, gap, previous = [word], 0, word[1]
     for match in WORD.finditer(text, word[1]) if rest else ():
         terms = word_terms(match.group())
         if not terms:
             continue
-        gap += 1
+        # A sentence starting between the last word and this one takes a position, as in the index.
+        gap += 1 + bisect_right(breaks, match.start()) - bisect_right(breaks, previous)
+        previous = match.end()
+        if gap > phrase.slop:
+            return []
         hit = next((w for w in (rest if not phrase.ordered else rest[:1]) if w in terms), None)
         if hit is not None:
             rest.remove(hit)
@@ -171,8 +177,9 @@ def phrase_match(text: str, word: Span, first: tuple[str, ...], phrase: MarkedPh
     return [(found[0][0], found[-1][1])] if phrase.slop <= 1 and phrase.ordered else found
 
 
-def spans_for(text: str, matchers: Matchers) -> list[Span]:
-    """Sorted, non-overlapping character spans of ``text`` that the matchers hit."""
+def spans_for(text: str, matchers: Matchers, breaks: Sequence[int] = ()) -> list[Span]:
+    """Sorted, non-overlapping character spans of ``text`` that the matchers hit; ``breaks`` are where its
+    sentences after the first start (no phrase runs across one)."""
     if not matchers or not text:
         return []
     spans: list[Span] = list(exact_words(text, matchers.exact))
@@ -182,7 +189,7 @@ def spans_for(text: str, matchers: Matchers) -> list[Span]:
         if matchers.terms.intersection(terms) or matchers.matches_pattern(surface):
             spans.append(word)
         for phrase in matchers.phrases:
-            spans.extend(phrase_match(text, word, terms, phrase))
+            spans.extend(phrase_match(text, word, terms, phrase, breaks))
     return merge(spans)
 
 

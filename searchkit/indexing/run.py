@@ -27,6 +27,7 @@ from searchkit.indexing.scan import (
 from searchkit.indexing.scan import unchanged as looks_unchanged
 from searchkit.indexing.workers import DocResult, FileResult, Task, process, run_ordered
 from searchkit.ingest.files import Skipped, safe_name, shown
+from searchkit.ingest.hyphens import ensure_evidence
 from searchkit.ingest.sentences import ensure_params
 from searchkit.postings.prepare import Prepared
 from searchkit.store.manifest import DocRecord, Manifest
@@ -101,12 +102,14 @@ class Run:
         self.dirty = self.new.sources != before
         try:
             files = list(self.files(self.scopes))
-            # Punkt is trained when the index is new (or rebuilt), then reused: same text, same passages.
-            punkt = str(ensure_params(self.store.directory, not self.store.manifest.docs,
-                                      [f.path for f in files if isinstance(f, Task)]))
+            # Punkt is trained, and the corpus's hyphenation collected, when the index is new (or rebuilt),
+            # then reused: same text, same passages.
+            fresh, paths = not self.store.manifest.docs, [f.path for f in files if isinstance(f, Task)]
+            punkt = str(ensure_params(self.store.directory, fresh, paths))
+            hyphens = str(ensure_evidence(self.store.directory, fresh, paths))
             for task in files:
                 if isinstance(task, Task):
-                    task.punkt = punkt
+                    task.punkt, task.hyphens = punkt, hyphens
             # Files unchanged by size and mtime are settled here; worker processes are only worth their
             # start-up (about a second) when there are enough files left to read.
             ready = [self.trusted(task) or task for task in files]
@@ -145,14 +148,18 @@ class Run:
             if isinstance(item, Skipped):
                 self.skip(item, failed=True)
                 continue
-            path, scope = item
-            self.seen.add(path)
-            if path.lower().endswith(".jsonl"):
-                doc_id = ""
-            else:
-                doc_id = text_doc_id(self.new, self.taken, scope, path)
-                self.taken[doc_id] = path
-            yield Task(path, doc_id, self.known(path))
+            yield self.task(*item)
+        for path, scope in given_before(self.new, scopes, self.seen):
+            yield self.task(path, scope)
+
+    def task(self, path: str, scope: Scope) -> Task:
+        self.seen.add(path)
+        if path.lower().endswith(".jsonl"):
+            doc_id = ""
+        else:
+            doc_id = text_doc_id(self.new, self.taken, scope, path)
+            self.taken[doc_id] = path
+        return Task(path, doc_id, self.known(path))
 
     def known(self, path: str) -> dict[str, str]:
         """Digests of the documents recorded from ``path`` (their passages need not be made again)."""
@@ -288,6 +295,15 @@ class Run:
         self.report.skipped += 1
         self.report.failed += int(failed)
         self.warn(f"skipped {shown(item.where)}: {item.reason}")
+
+
+def given_before(manifest: Manifest, scopes: list[Scope], walked: set[str]) -> Iterator[tuple[str, Scope]]:
+    """Recorded files of the scopes that a walk does not list (a hidden file, one in a hidden folder) but
+    that were given as a PATH inside the source: they belong to it, and stay while they exist."""
+    for path in sorted(p for p in manifest.files if p not in walked and os.path.isfile(p)):
+        scope = next((s for s in scopes if in_scopes(path, [s])), None)
+        if scope is not None:
+            yield path, scope
 
 
 def settled(item: Union[Task, FileResult]) -> Optional[FileResult]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 from searchkit.ingest.files import Document, Skipped, read_file
+from searchkit.ingest.hyphens import load_evidence
 from searchkit.ingest.passages import split_document
 from searchkit.ingest.sentences import load_cached
 from searchkit.postings.prepare import Prepared, prepare
@@ -32,6 +33,7 @@ class Task:
     doc_id: str  # for a .txt file
     known: dict[str, str] = field(default_factory=dict)  # doc_id -> digest this file held last time
     punkt: str = ""  # the index's Punkt parameters file (sentence boundaries)
+    hyphens: str = ""  # the index's corpus evidence on line-end hyphens (ingest/hyphens.py)
     size: int = 0  # bytes, when known
 
 
@@ -71,14 +73,14 @@ def process(task: Task) -> FileResult:
         if isinstance(item, Skipped):
             result.skipped.append(item)
         else:
-            result.docs.append(read_document(item, task.known.get(item.doc_id), task.punkt))
+            result.docs.append(read_document(item, task.known.get(item.doc_id), task.punkt, task.hyphens))
     return result
 
 
-def read_document(doc: Document, known_digest: Optional[str], punkt: str = "") -> DocResult:
+def read_document(doc: Document, known_digest: Optional[str], punkt: str = "", hyphens: str = "") -> DocResult:
     prepared = None
     if doc.digest != known_digest:
-        prepared = prepare(_SCHEMA, split_document(doc, load_cached(punkt)))
+        prepared = prepare(_SCHEMA, split_document(doc, load_cached(punkt), load_evidence(hyphens)))
     return DocResult(doc.doc_id, doc.digest, doc.line, doc.encoding, prepared)
 
 

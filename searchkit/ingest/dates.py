@@ -35,23 +35,53 @@ YEAR = re.compile(r"\b(?:1[6-9]\d\d|20\d\d)(?:\s*[-–]\s*(1[6-9]\d\d|20\d\d))?\
 
 def find_date(text: str) -> Optional[tuple[str, bool]]:
     """The first date in ``text``: ``("YYYY-MM-DD", True)``, or ``("MM-DD", False)`` without a year."""
-    best: Optional[tuple[int, str, bool]] = None
-    for pattern in PATTERNS:
-        for match in pattern.finditer(text):
-            found = _full(match)
-            if found and (best is None or match.start() < best[0]):
-                best = (match.start(), found, True)
-            if found:
-                break
-    if best is None:
-        for pattern in MONTH_DAY:
+    found = date_span(text)
+    return (found[2], found[3]) if found else None
+
+
+def date_span(text: str) -> Optional[tuple[int, int, str, bool]]:
+    """``find_date`` with where the date is: ``(start, end, date, has_year)``."""
+    best: Optional[tuple[int, int, str, bool]] = None
+    for patterns, has_year, read in ((PATTERNS, True, _full), (MONTH_DAY, False, _month_day)):
+        for pattern in patterns:
             for match in pattern.finditer(text):
-                found = _month_day(match)
+                found = read(match)
                 if found and (best is None or match.start() < best[0]):
-                    best = (match.start(), found, False)
+                    best = (match.start(), match.end(), found, has_year)
                 if found:
                     break
-    return (best[1], best[2]) if best else None
+        if best is not None:
+            return best
+    return None
+
+
+# What may stand before a dateline's date (a place and a comma) and after it (a dash, an agency, a colon).
+DATELINE_PLACE = re.compile(r"(?:[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3},\s*)?")
+DATELINE_END = re.compile(r"\s*(?:$|[(–—|:]|-+\s)")
+# Besides its date, a header line holds only words like these ("Date:", a weekday, "Updated", a time).
+HEADER_WORDS = frozenset(
+    "date dated updated update published posted released issued modified last time on at am pm a.m p.m gmt utc "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
+
+
+def declared_date(text: str) -> Optional[tuple[str, bool]]:
+    """The date a paragraph declares as the document's: a header line that is a date (``2020/11/09``,
+    ``Monday, 9 November 2020``) or a dateline opening with one (``HANOI, Nov. 9 (VNA) -``). A date
+    mentioned in a sentence ("On 3 September we met") declares nothing.
+
+    >>> declared_date("2020/11/09"), declared_date("HANOI, Nov. 9 (VNA) - Talks were held.")
+    (('2020-11-09', True), ('11-09', False))
+    >>> declared_date("On 3 September 2015, we met."), declared_date("The storm of 27 August 2015 hit us.")
+    (None, None)
+    """
+    found = date_span(text)
+    if found is None:
+        return None
+    start, end, value, has_year = found
+    rest = text[:start] + " " + text[end:]
+    header = all(word.lower() in HEADER_WORDS for word in re.findall(r"[^\W\d]+(?:\.[^\W\d])?", rest))
+    dateline = DATELINE_PLACE.fullmatch(text[:start]) is not None and DATELINE_END.match(text, end) is not None
+    return (value, has_year) if header or dateline else None
 
 
 ISO_PARTIAL = re.compile(r"(?P<year>1[6-9]\d\d|20\d\d)(?:[/.-](?P<mnum>\d{1,2})(?:[/.-](?P<day>\d{1,2}))?)?"

@@ -43,6 +43,13 @@ QUOTE_MARGIN = 8
 # A line this long that ends without punctuation is a paragraph cut in two, not a heading.
 CUT_LINE = 150
 INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?][\"”’)]? +[A-Z][a-z]")
+# No sentence ends on these: a line ending on one runs on into the next.
+OPEN_WORDS = frozenset("a an the of to in on for with by from at and or but nor that which who whose as is was "
+                       "were are be been will would shall should can could may might must has have had its their "
+                       "our his her this these those between into than not".split())
+PROSE_CUT = 90  # a prose line this long without a sentence end is a paragraph cut, not a sentence-case headline
+PROSE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+OPENERS = "\"“‘'$€£("  # what a sentence's continuation on the next line may open with
 CREDIT_END = re.compile(r"\b(?:Photos?|Source|Image|Video)\s*:\s*[^.]{1,60}\)?$", re.I)
 
 
@@ -146,21 +153,41 @@ def joiner(prev: str, nxt: str) -> str | None:
         return "hyphen"
     if not ends_sentence(prev) and starts_lower(nxt):
         return " "
+    # No sentence, and no heading, ends on "of the", "and", "to": what follows is the same sentence, past
+    # a page break or an extraction cut, whatever its case ("... the United States of" / "America").
+    if ends_open(prev, numbers=False) and nxt[:1].isalnum() and not LABEL.match(nxt):
+        return " "  # (a quotation set apart after "he stated that" stays a paragraph of its own)
     # A long paragraph line that stops mid-sentence was cut (a page break), even when the next part
     # begins with a name ("... lodged claims with the United" / "Nations Commission ...").
-    if cut_line(prev) and nxt[:1].isalnum() and not LABEL.match(nxt) and (
+    if cut_line(prev) and (nxt[:1].isalnum() or nxt[:1] in OPENERS) and not LABEL.match(nxt) and (
             ends_sentence(nxt) or INNER_SENTENCE.search(nxt)):  # the rest of the sentence, not a heading
         return " "
     return None
 
 
 def cut_line(text: str) -> bool:
-    """A paragraph line that stops mid-sentence: long, or holding a finished sentence before the cut."""
+    """A paragraph line that stops mid-sentence: running prose without a sentence end ("... between
+    Cuba and the United States of", "... paved the way for the 2030"), long, or holding a finished
+    sentence before the cut. A heading is no such line: few words, most of them capitalised."""
     if ends_sentence(text) or CREDIT_END.search(text[-90:]):
         return False
+    if len(text) >= 60 and is_prose(text) and (len(text) >= PROSE_CUT or ends_open(text)):
+        return True
     if text[-1].isdigit():  # "... the Congress. January 20, 1972": a heading with its date
         return False
     return len(text) >= CUT_LINE or (len(text) >= 60 and bool(INNER_SENTENCE.search(text)))
+
+
+def ends_open(text: str, numbers: bool = True) -> bool:
+    """Whether ``text`` ends on a word no sentence ends on (``of``, ``the``, ``and``), or on a number."""
+    last = text.rsplit(None, 1)[-1]
+    return last.lower() in OPEN_WORDS or (numbers and last.isdigit())
+
+
+def is_prose(text: str) -> bool:
+    """Running prose, not a heading: eight words or more, at least half of them in lower case."""
+    words = PROSE_WORD.findall(text)
+    return len(words) >= 8 and 2 * sum(w[0].islower() for w in words) >= len(words)
 
 
 def breaks(ev: Evidence, k: int) -> bool:

@@ -1,9 +1,10 @@
 """Document metadata that every passage inherits: title, date, year, source, place, country, speaker.
 
 JSONL fields, when given, are the user's word; otherwise the text and the file name say what they can:
-the headline (or, on a page without one, its lead sentence, shown but not indexed as a title), a date near
-the top, a dateline ``Hanoi (VNA) –`` (place and source), and UN General Debate file names
-``ISO3_SESSION_YEAR.txt`` (country and year).
+the headline (or, on a page without one, its lead sentence, shown but not indexed as a title), a date the
+document declares (in its headline, a header line or a dateline near the top; never a day a sentence
+mentions), a dateline ``Hanoi (VNA) –`` (place and source), and UN General Debate file names
+``ISO3_SESSION_YEAR.txt`` (country and the session's year, which dates the speech).
 
 Speakers of press-conference transcripts:
 A paragraph opening ``A:`` (or the spokesperson's own name) is the spokesperson named in the title; one
@@ -26,7 +27,7 @@ from pathlib import PurePath
 from typing import Mapping, Optional, Sequence
 
 from searchkit.ingest.countries import code_for, display_name
-from searchkit.ingest.dates import find_date, first_year, given_date
+from searchkit.ingest.dates import declared_date, find_date, first_year, given_date
 from searchkit.ingest.layout import SALUTATION
 
 DATELINE = re.compile(r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3})(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?,?"
@@ -109,15 +110,19 @@ def lead_sentence(texts: Sequence[str], kinds: Sequence[str]) -> str:
 
 def set_date(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str], name: str,
              un: Optional[re.Match[str]]) -> None:
+    """The date the document gives as its own: metadata, its title, a header line or dateline near the top,
+    its file name. A day the text merely mentions is never it; a UN General Debate speech is dated by its
+    session's year (its file name), whatever days it mentions."""
     date = given_date(meta.get("date") or "")  # a JSONL date that is no date: read it off the text instead
     if date:
         out.date = date
         out.date_inferred = meta.get("date_inferred", "").lower() in ("true", "1", "yes")
+    elif un:
+        out.date = un.group("year")
     else:
         named = DATE_NAME.match(name)
-        file_year = int(un.group("year")) if un else (int(named.group("year")) if named else None)
-        near = [out.title] + [t for t, k in zip(texts, kinds) if k not in ("caption", "teaser")][:NEAR_TOP]
-        found = find_date(" \n ".join(near)[:2000])
+        file_year = int(named.group("year")) if named else None
+        found = declared(out.title if out.title_indexed else "", texts, kinds)  # not a lead sentence
         if found and found[1] and (file_year is None or int(found[0][:4]) == file_year):
             out.date = found[0]
         elif named and named.group("month"):
@@ -127,6 +132,13 @@ def set_date(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kinds:
         elif file_year:
             out.date = str(file_year)
     out.year = int(out.date[:4]) if out.date[:4].isdigit() else None
+
+
+def declared(title: str, texts: Sequence[str], kinds: Sequence[str]) -> Optional[tuple[str, bool]]:
+    """The first date the title, or a header line or dateline among the first paragraphs, declares."""
+    near = [t for t, k in zip(texts, kinds) if k not in ("caption", "teaser")][:NEAR_TOP]
+    return find_date(title) or next(  # a title is a header: any date it names is the document's
+        (d for d in map(declared_date, near) if d), None)
 
 
 def set_source(out: DocMeta, meta: Mapping[str, str], texts: Sequence[str], kinds: Sequence[str]) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
 from searchkit.ingest.files import Document
+from searchkit.ingest.hyphens import Evidence, Vocabulary
 from searchkit.ingest.kinds import classify
 from searchkit.ingest.layout import LABEL, Block, detect_layout
 from searchkit.ingest.lines import Line, split_lines
@@ -24,8 +24,6 @@ from searchkit.ingest.offsets import OffsetMap, Piece
 from searchkit.ingest.sentences import Sentencer
 from searchkit.ingest.turns import find_turns, link_turns
 
-_WORD = re.compile(r"[^\W\d_]+")
-_HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
 # An unpunctuated number opens a paragraph only when it continues the document's numbering ("82 I ...").
 _BARE_LABEL = re.compile(r"(\d{1,3}) +(?=[A-Z\"“])")
 MAX_WORDS = 250  # a longer paragraph is cut at sentence ends into pieces doc_id#para.k
@@ -81,17 +79,18 @@ def paragraphs(text: str) -> list[Paragraph]:
     return read_layout(text)[0]
 
 
-def read_layout(text: str) -> tuple[list[Paragraph], str]:
-    """The paragraphs of a document and the name of its layout (blank, line, wrapped)."""
+def read_layout(text: str, corpus: Optional[Evidence] = None) -> tuple[list[Paragraph], str]:
+    """The paragraphs of a document and the name of its layout (blank, line, wrapped); ``corpus`` is what
+    the corpus says of line-end hyphens (hyphens.py)."""
     lines = split_lines(text)
     layout = detect_layout(lines)
-    vocab = Vocabulary(text)
+    vocab = Vocabulary(text, corpus)
     paras = [Paragraph(assemble(lines, block, vocab)) for block in layout.blocks]
     split_labels(paras)
     return [p for p in paras if p.omap.text], layout.name
 
 
-def assemble(lines: list[Line], block: Block, vocab: "Vocabulary") -> OffsetMap:
+def assemble(lines: list[Line], block: Block, vocab: Vocabulary) -> OffsetMap:
     """One paragraph's text from its lines: a space at each line break, hyphenation repaired."""
     pieces: list[Piece] = []
     for k, index in enumerate(block.lines):
@@ -109,33 +108,6 @@ def assemble(lines: list[Line], block: Block, vocab: "Vocabulary") -> OffsetMap:
     return OffsetMap.from_pieces(pieces)
 
 
-class Vocabulary:
-    """The document's own words, to tell a line-end hyphen that splits a word from one in a compound."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._words: Optional[Counter[str]] = None
-        self._compounds: set[str] = set()
-
-    def drop_hyphen(self, line: str, nxt: str) -> bool:
-        """``coopera-`` + ``tion`` → drop; ``values-`` + ``oriented``, ``Secretary-`` + ``General`` → keep."""
-        head = line.rsplit(None, 1)[-1][:-1].rsplit("-", 1)[-1]
-        tail_match = _WORD.match(nxt)
-        tail = tail_match.group() if tail_match else ""
-        if not tail or tail[0].isupper() or "-" in line.rsplit(None, 1)[-1][:-1]:
-            return False
-        if self._words is None:
-            self._words = Counter(w.lower() for w in _WORD.findall(self._text))
-            self._compounds = {w.lower() for w in _HYPHENATED.findall(self._text)}
-        joined, hyphened = (head + tail).lower(), f"{head}-{tail}".lower()
-        if self._words[joined]:
-            return True
-        if hyphened in self._compounds:
-            return False
-        # The halves also occur on their own elsewhere (their own count includes this line): a compound.
-        return not (self._words[head.lower()] > 1 and self._words[tail.lower()] > 1 and len(tail) > 3)
-
-
 def split_labels(paras: list[Paragraph]) -> None:
     """Move the document's own paragraph numbers (``33: ``, ``34.\\t``, ``29. ``) to ``label``.
 
@@ -143,6 +115,7 @@ def split_labels(paras: list[Paragraph]) -> None:
     """
     found = [LABEL.match(p.omap.text) for p in paras]
     if sum(1 for m in found if m) < max(3, len(paras) // 3):
+        split_numbered_runs(paras, found)
         return
     previous = 0
     for para, match in zip(paras, found):
@@ -156,9 +129,30 @@ def split_labels(paras: list[Paragraph]) -> None:
         para.omap = para.omap.slice(match.end(), len(para.omap.text))
 
 
-def split_document(doc: Document, sentencer: Optional[Sentencer] = None) -> list[Passage]:
+RUN = 3  # consecutive paragraphs numbered n, n+1, n+2...: the document's own numbering, in part of it
+
+
+def split_numbered_runs(paras: list[Paragraph], found: list[Optional[re.Match[str]]]) -> None:
+    """In a document numbered only in part (a speech whose first paragraphs carry ``1.``, ``2.``...),
+    move the numbers of each run of ``RUN`` or more consecutively numbered paragraphs to ``label``, so
+    that no passage begins with its own paragraph number."""
+    start = 0
+    while start < len(paras):
+        end = start
+        while end < len(paras) and found[end] and (
+                end == start or int(found[end].group(1)) == int(found[end - 1].group(1)) + 1):
+            end += 1
+        if end - start >= RUN:
+            for para, match in zip(paras[start:end], found[start:end]):
+                para.label = match.group(1)
+                para.omap = para.omap.slice(match.end(), len(para.omap.text))
+        start = max(end, start + 1)
+
+
+def split_document(doc: Document, sentencer: Optional[Sentencer] = None,
+                   corpus: Optional[Evidence] = None) -> list[Passage]:
     """The passages of ``doc``, numbered 1.. in reading order, with the document's metadata."""
-    paras, layout = read_layout(doc.text)
+    paras, layout = read_layout(doc.text, corpus)
     for para in paras:
         para.omap = para.omap.slice(0, strip_debris(para.omap.text))
     texts = [p.omap.text for p in paras]

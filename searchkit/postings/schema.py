@@ -61,6 +61,26 @@ def make_schema() -> Schema:
     )
 
 
+# Indexed between a passage's sentences (a letter no one types, so a word of its own): it takes a position,
+# so no phrase matches across a sentence end ("United Nations. On Security Council" is no "United Nations
+# Security Council"). The stored text has none.
+SENTENCE_BREAK = "ǁ"
+
+
+def with_sentence_breaks(text: str, sentences: list[tuple[int, int]]) -> str:
+    """``text`` with ``SENTENCE_BREAK`` before every sentence but the first.
+
+    >>> with_sentence_breaks("We met. They left.", [(0, 7), (8, 18)])
+    'We met. ǁ They left.'
+    """
+    out, last = [], 0
+    for start, _ in sentences[1:]:
+        out += [text[last:start], SENTENCE_BREAK, " "]
+        last = start
+    out.append(text[last:])
+    return "".join(out)
+
+
 def passage_fields(p: Passage) -> dict[str, Any]:
     """The stored and indexed fields of one passage (empty values left out)."""
     fields = dict(
@@ -74,6 +94,8 @@ def passage_fields(p: Passage) -> dict[str, Any]:
         caps=f"{p.title}\n{p.text}" if p.title_indexed else p.text,
     )
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
+    if len(p.sentences) > 1:  # indexed with a break between sentences; stored as written
+        fields["text"], fields["_stored_text"] = with_sentence_breaks(p.text, p.sentences), p.text
     if p.country:
         fields["country"] = " ".join([p.country, *country_names(p.country)])
         fields["_stored_country"] = p.country

@@ -16,14 +16,14 @@ groups extend it (groups that share a form merge).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from searchkit.analysis.chain import terms
 from searchkit.errors import InputError
-from searchkit.query.tree import MUST_NOT, Alias, Group, Node, Phrase, Words, is_acronym
+from searchkit.query.tree import MUST_NOT, Alias, Field, Group, Node, Phrase, Words, is_acronym
 
 ENV = "SEARCHKIT_ALIASES"
 Key = tuple[str, ...]  # ("=", "DOC") for an acronym, else the form's analyzed terms
@@ -108,8 +108,16 @@ def load(environ: Optional[dict[str, str]] = None) -> AliasTable:
     return _CACHE[(user, stamp)]
 
 
+NAME_FIELDS = ("source", "speaker", "title", "country")  # where a name may be written any way the table knows
+
+
 def apply(node: Node, table: AliasTable) -> Node:
-    """Replace runs of typed words that the table knows by an :class:`Alias` of all the group's forms."""
+    """Replace runs of typed words that the table knows by an :class:`Alias` of all the group's forms; in a
+    name field too (``source:MFA`` also finds a source written "Ministry of Foreign Affairs of the PRC")."""
+    if isinstance(node, Field) and node.name in NAME_FIELDS and isinstance(node.node, Words):
+        typed = node.node.text
+        forms = (table.lookup(("=", typed)) if is_acronym(typed) else None) or table.lookup(node.node.terms)
+        return replace(node, node=Alias(typed, tuple(forms))) if forms else node
     if not isinstance(node, Group):
         return node
     out = Group()

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator, Optional
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
+from searchkit.analysis.chain import terms
 from searchkit.postings.phrases import FastPhrase
 from searchkit.query import limits
 from searchkit.query.tree import MUST, MUST_NOT, SHOULD, Alias, Field, Group, Node, Pattern, Phrase, Words, is_scoped
@@ -22,6 +23,8 @@ TEXT_FIELDS = ("text", "title")
 CAPS_FIELD = "caps"
 RANKED = (Words, Alias, Pattern, Phrase)
 METADATA = ("country", "kind", "turn", "year", "date")  # what a passage is, not what it says: they score nothing
+HYPHENS = re.compile(r"[-‐‑]")
+COMPOUND = re.compile(r"[^\W\d_]+(?:[-‐‑][^\W\d_]+)+")  # words joined by hyphens (not COVID-19, not A-4)
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,13 @@ class Alt:
 
 @dataclass
 class Concept:
+    """One idea of the query and the alternatives it may occur as. ``typed``: of a fuzzy word, the word as
+    typed (its first alternative); the other forms then rank below it (``search/bm25f.py``)."""
+
     label: str
     alts: tuple[Alt, ...]
     weight: float = 1.0
+    typed: Optional[Alt] = None
 
 
 @dataclass
@@ -81,14 +88,14 @@ class Compiler:
             plan.filters = wq.And(parts) if len(parts) > 1 else parts[0]
         return plan
 
-    def concept(self, label: str, alts: Iterable[Alt]) -> None:
+    def concept(self, label: str, alts: Iterable[Alt], typed: Optional[Alt] = None) -> None:
         key = tuple(dict.fromkeys(alts))
         if not key:
             return
         if key in self.concepts:
             self.concepts[key].weight += 1.0
         else:
-            self.concepts[key] = Concept(label, key)
+            self.concepts[key] = Concept(label, key, typed=typed)
 
     def node(self, node: Node, occur: str, fields: tuple[str, ...], scoring: Optional[bool] = None) -> Any:
         scoring = occur != MUST_NOT if scoring is None else scoring
@@ -102,9 +109,12 @@ class Compiler:
                 self.concept(node.text, [alt])
             return alt_query(alt)
         if isinstance(node, Pattern):
-            alts = [Alt(fields, (t,)) for t in self.expand(node)]
+            expanded = self.expand(node)
+            typed = (terms(node.text) or [""])[0] if node.fuzzy else ""
+            typed_alt = Alt(fields, (typed,)) if typed in expanded else None
+            alts = ([typed_alt] if typed_alt else []) + [Alt(fields, (t,)) for t in expanded if t != typed]
             if scoring:
-                self.concept(node.text, alts)
+                self.concept(node.text, alts, typed_alt)
             return or_query([alt_query(a) for a in alts])
         if isinstance(node, Alias):
             alts = [a for form in node.forms for a in self.form_alts(form, fields)]
@@ -138,9 +148,12 @@ class Compiler:
 
     def words(self, node: Words, occur: str, fields: tuple[str, ...], scoring: bool) -> Any:
         """Ranked words score term by term; a required or excluded one that analyses to several terms
-        (``COVID-19``) means them as a phrase."""
+        (``COVID-19``) means them as a phrase. A hyphenated compound (``self-determination``) is the phrase
+        of its parts, or the joined word where the index has it (``selfdetermination``), however it occurs."""
         alts = [Alt((CAPS_FIELD,), (node.text,))] if node.exact and fields == TEXT_FIELDS else []
-        if len(node.terms) > 1 and occur == SHOULD:
+        if len(node.terms) > 1 and COMPOUND.fullmatch(node.text):
+            alts += [Alt(fields, node.terms)] + self.joined(node.text, fields)
+        elif len(node.terms) > 1 and occur == SHOULD:
             for term in node.terms:
                 if scoring:
                     self.concept(term, [Alt(fields, (term,))])
@@ -151,9 +164,17 @@ class Compiler:
             self.concept(node.text, alts)
         return or_query([alt_query(a) for a in alts])
 
+    def joined(self, compound: str, fields: tuple[str, ...]) -> list[Alt]:
+        """The compound written as one word, as an alternative when some passage holds it."""
+        found = terms(HYPHENS.sub("", compound))
+        held = len(found) == 1 and any(self.reader.doc_frequency(f, found[0]) for f in fields
+                                       if f in self.reader.schema)
+        return [Alt(fields, tuple(found))] if held else []
+
     def form_alts(self, form: Node, fields: tuple[str, ...]) -> list[Alt]:
-        if isinstance(form, Words) and form.exact:
-            return [Alt((CAPS_FIELD,), (form.text,))] if fields == TEXT_FIELDS else []
+        if isinstance(form, Words) and form.exact:  # an acronym: as written in text, as a word in a name field
+            return [Alt((CAPS_FIELD,), (form.text,))] if fields == TEXT_FIELDS else [Alt(fields, (t,))
+                                                                                     for t in terms(form.text)]
         assert isinstance(form, (Words, Phrase))
         return [Alt(fields, form.terms)]
 
@@ -181,8 +202,6 @@ class Compiler:
 
     def _expand(self, node: Pattern) -> list[str]:
         if node.fuzzy:
-            from searchkit.analysis.chain import terms
-
             stem = (terms(node.text) or [node.text])[0]
             found = wq.FuzzyTerm("text", stem, maxdist=node.fuzzy, prefixlength=1).existing_terms(
                 self.reader, expand=True)

@@ -17,11 +17,12 @@ from dataclasses import asdict
 from typing import Any, Iterator, Optional
 
 from searchkit.cite.citer import Citation
+from searchkit.render.text import printable, who_said
 
 CITE_KEYS = (
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
     "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph",
-    "diff",
+    "diff", "editorial",
 )
 BATCH_KEYS = ("n", "id", "input")
 
@@ -53,8 +54,11 @@ def _oneline(text: str) -> str:
 
 
 def where(cite: Citation) -> str:
-    """``path:line:column``; the path alone when the file changed since it was indexed."""
-    place = f"{cite.path}:{cite.line}:{cite.column}" if cite.line else f"{cite.path}"
+    """``path:line:column  date  speaker`` (what is known of the last two); the path alone when the file
+    changed since it was indexed. Control characters in the path are escaped."""
+    path = printable(cite.path or "")
+    place = f"{path}:{cite.line}:{cite.column}" if cite.line else path
+    place += "".join(f"  {printable(x)}" for x in (cite.date, who_said(cite.speaker or "", "")) if x)
     if cite.cross_paragraph:
         place += "  (runs across two paragraphs)"
     return place
@@ -87,3 +91,14 @@ def cite_lines(cites: list[Citation]) -> Iterator[str]:
     yield _citation_text(first.citation)
     if first.diff:
         yield f"diff: {render_diff(first.diff)}"
+    if first.editorial:
+        yield "editorial: " + "; ".join(editorial_change(c) for c in first.editorial)
+
+
+def editorial_change(change: dict[str, Any]) -> str:
+    """``[Japan's] for “its”``, ``[sic] added``, ``opening—up for “opening-up”``, ``[T] (letters changed)``."""
+    if change.get("source") == "":
+        return f"{change['quote']} added"
+    if change.get("source") is None:
+        return f"{change['quote']} (letters changed)"
+    return f"{change['quote']} for “{_oneline(change['source'])}”"

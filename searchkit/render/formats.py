@@ -14,6 +14,7 @@ import io
 from dataclasses import asdict
 from typing import Iterator, Sequence
 
+from searchkit.citation import URL
 from searchkit.render.text import HIT_KEYS, View, fragment_text, hit_fragments, hit_keys, search_total
 from searchkit.search.searcher import Hit, SearchResult
 
@@ -61,7 +62,10 @@ def marked_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def hit_html(hit: Hit, view: View) -> Iterator[str]:
     e = html.escape
     ref = f"{hit.doc_id} para. {hit.para_label or hit.para}"
-    meta = [f'<cite class="title">{e(hit.title)}</cite>']
+    title = e(hit.title)
+    if URL.match(hit.url):  # a link only to a web address (never javascript: or a local path)
+        title = f'<a href="{e(hit.url)}">{title}</a>'
+    meta = [f'<cite class="title">{title}</cite>']
     meta += [f'<span class="{k}">{e(v)}</span>' for k, v in (("date", hit.date), ("source", hit.source)) if v]
     meta.append(f'<span class="ref">{e(ref)}</span>')
     if hit.more:  # --by-doc

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 from unicodedata import combining, east_asian_width
 
+from searchkit import citation
 from searchkit.highlight.fragments import Fragment, fragments, whole
 
 if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search ~15 ms at start-up
@@ -20,9 +21,9 @@ if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search 
 
 BOLD, MATCH, DIM, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 HIT_KEYS = (
-    "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "kind",
-    "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation", "turn",
-    "question", "answers",
+    "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "url",
+    "kind", "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation",
+    "turn", "question", "answers",
 )
 SHOW_KEYS = tuple(k for k in HIT_KEYS if k not in ("rank", "score"))  # and "target"
 ELLIPSIS = "…"
@@ -128,15 +129,35 @@ def text_block(text: str, spans: Sequence[Span], width: int, color: bool, indent
 
 
 def header(hit: Hit, width: int, color: bool) -> str:
-    """``rank. title  date  source  [doc_id para. N]`` in ``width`` columns (the title gives way)."""
-    meta = "".join(f"  {x}" for x in (hit.date, hit.source) if x)
-    ref = f"  [{hit.doc_id} para. {hit.para_label or hit.para}]"
+    """``rank. title  date  speaker  source  [doc_id para. N]`` in ``width`` columns (the title gives way).
+    A speaker who is a role is shown as what the passage is ("question from Reuters")."""
+    meta = "".join(f"  {printable(x)}" for x in (hit.date, who_said(hit.speaker, hit.text), hit.source) if x)
+    ref = f"  [{printable(hit.doc_id)} para. {hit.para_label or hit.para}]"
     lead = f"{hit.rank}. "
-    title = fit_title(hit.title, width - len(lead) - columns(meta) - columns(ref))
+    title = fit_title(printable(hit.title), width - len(lead) - columns(meta) - columns(ref))
     if color:
         title = f"{BOLD}{title}{RESET}"
         ref = f"  {DIM}{ref.strip()}{RESET}"
     return lead + title + meta + ref
+
+
+def who_said(speaker: str, text: str) -> str:
+    """The speaker as plain output names them: a person's name, or the role's passage ("question from a
+    journalist"); "" when unknown."""
+    return citation.role({"speaker": speaker, "text": text}) or speaker
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (a newline in a file name must not break a line).
+
+    >>> printable("new\\nline.txt"), printable("tab\\there\\x1b[31m")
+    ('new\\\\nline.txt', 'tab\\\\there\\\\x1b[31m')
+    """
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    return _CONTROL.sub(lambda m: named.get(m.group(), f"\\x{ord(m.group()):02x}"), text) if text else text
 
 
 def columns(text: str) -> int:
@@ -228,8 +249,8 @@ def label(hit: Hit) -> str:
 def show_text(shown: Shown, view: View) -> Iterator[str]:
     """The document's heading, then each passage under its paragraph number, the named ones after ``>``."""
     head = shown.passages[0]
-    meta = "".join(f"  {x}" for x in (head.date, head.source) if x) + f"  [{shown.doc_id}]"
-    title = fit_title(head.title, view.width - columns(meta))
+    meta = "".join(f"  {printable(x)}" for x in (head.date, head.source) if x) + f"  [{printable(shown.doc_id)}]"
+    title = fit_title(printable(head.title), view.width - columns(meta))
     yield (f"{BOLD}{title}{RESET}" if view.color else title) + meta
     column = max(len(label(h)) for h in shown.passages)
     for hit in shown.passages:

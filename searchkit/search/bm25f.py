@@ -162,6 +162,7 @@ def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optio
     best: Scores = {}
     most = 0
     budget = limits.current()
+    typed_df = 0  # of a fuzzy word: the typed word's frequency, whose idf every form takes
     for n, alt in enumerate(concept.alts):
         if n and budget.exhausted(f"ranking {concept.label!r} after {n} of its {len(concept.alts)} terms"):
             break
@@ -170,12 +171,15 @@ def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optio
             seen[alt] = (raw, df)
         if not raw:
             continue
+        share = parameters.FUZZY_WEIGHT if concept.typed is not None and alt != concept.typed else 1.0
         if parameters.DOC_IDF and units.by_doc:
             freqs = units.combine(raw)
             df = len(freqs)
-            scores = saturate(freqs, idf(units, df))
+            typed_df = df if alt == concept.typed else typed_df
+            scores = saturate(freqs, share * idf(units, typed_df or df))
         else:
-            scores = bm25f(units, raw, idf(post, df))
+            typed_df = df if alt == concept.typed else typed_df
+            scores = bm25f(units, raw, share * idf(post, typed_df or df))
         most = max(most, df)
         if not best:
             best = scores
@@ -195,13 +199,16 @@ def passage_scores(post: Postings, concepts: list[Concept], passages: list[int],
     keep = set(passages)
     for concept in concepts:
         best: Scores = {}
+        typed_df = 0
         for alt in concept.alts:
             if seen is not None and alt in seen:
                 raw = {f: {d: n for d, n in freqs.items() if d in keep} for f, freqs in seen[alt][0].items()}
                 df = seen[alt][1]
             else:
                 raw, df = raw_frequencies(post, alt, passages)
-            for d, s in bm25f(units, raw, idf(post, df)).items():
+            typed_df = df if alt == concept.typed else typed_df
+            share = parameters.FUZZY_WEIGHT if concept.typed is not None and alt != concept.typed else 1.0
+            for d, s in bm25f(units, raw, share * idf(post, typed_df or df)).items():
                 best[d] = max(best.get(d, 0.0), s)
         for d, s in best.items():
             total[d] = total.get(d, 0.0) + concept.weight * s

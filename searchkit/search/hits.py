@@ -42,12 +42,13 @@ class Hit:
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
     limits: Optional[list[str]] = None  # what the search left out to stay within its limits, if anything
     answer: Optional[str] = None  # with --with-answers, under a question: the text of its answer's start
-    url: str = ""  # the source's address when known (for citations); not in --json
+    url: str = ""  # the source's address when known
 
 
 def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers: Matchers) -> Hit:
     text = stored.get("text", "")
-    spans = spans_for(text, matchers) if matchers else []
+    sentences = stored_sentences(stored.get("sentences"), text) or []
+    spans = spans_for(text, matchers, [start for start, _ in sentences[1:]]) if matchers else []
     omap = OffsetMap.decode(text, stored.get("offsets", [])) if spans else None
     return Hit(
         rank=rank,
@@ -72,6 +73,6 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         turn=stored.get("turn", ""),
         question=stored.get("question", ""),
         answers=list(stored.get("answers") or []),
-        sentences=stored_sentences(stored.get("sentences"), text) or [],
+        sentences=sentences,
         url=stored.get("url", ""),
     )

@@ -26,3 +26,7 @@ FEEDBACK_MIN_CONCEPTS = 3
 # Feedback is damped for diffuse results: its share falls in proportion when the clarity of the best
 # results (rerank.feedback_share, in nats) is below FEEDBACK_FOCUS; 0 never damps it.
 FEEDBACK_FOCUS = 0.0
+
+# A fuzzy word (``Huawei~2``): its other forms score at this share of the word as typed, with the typed
+# word's idf, so that an exact match outranks a fuzzy one ("Hubei" is rarer than "Huawei").
+FUZZY_WEIGHT = 0.25

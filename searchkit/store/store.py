@@ -11,6 +11,7 @@ the kernel drops when its holder dies, so a lock left by a killed run frees itse
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from whoosh.index import TOC
 from searchkit.analysis.chain import ANALYZER_VERSION
 from searchkit.errors import IndexIncompatible, IndexMissing, IndexWriteError
 from searchkit.postings.schema import make_schema
+from searchkit.store import rebuild as rebuilding
 from searchkit.store.commits import (
     INDEX_NAME,
     TOC_PATTERN,
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 REBUILD = "rebuild needed: searchkit index --rebuild"
 ARTIFACT = "artifact.{}.json"
 
@@ -161,7 +163,8 @@ class Store:
                 on_wait: Optional[Callable[[str], None]] = None, keep_sources: bool = True) -> Iterator["Store"]:
         """The index opened for writing (created when missing), locked until the block ends.
 
-        ``rebuild`` commits an empty index first, recording the old sources again when ``keep_sources``.
+        ``rebuild`` yields an empty index in a staging folder (recording the old sources again when
+        ``keep_sources``), swapped in for the live one when the block ends without an error (rebuild.py).
         """
         directory = Path(directory)
         check_target(directory)
@@ -169,8 +172,12 @@ class Store:
         lock = WriteLock(directory)
         lock.acquire(timeout=timeout, on_wait=on_wait)
         try:
-            if rebuild or not toc_generations(directory):
-                store = cls.fresh(directory, keep_sources=rebuild and keep_sources)
+            if rebuild:
+                yield from cls._rebuilding(directory, lock, keep_sources)
+                return
+            rebuilding.finish_leftover(directory)
+            if not toc_generations(directory):
+                store = cls.fresh(directory, [])
             else:
                 store = cls._open_newest(directory, last_try=True)
                 store.discard_newer()
@@ -180,18 +187,26 @@ class Store:
             lock.release()
 
     @classmethod
-    def fresh(cls, directory: Path, keep_sources: bool) -> "Store":
-        """Commit an empty index over whatever is there (call with the lock held)."""
+    def _rebuilding(cls, directory: Path, lock: WriteLock, keep_sources: bool) -> Iterator["Store"]:
+        staging = rebuilding.start(directory)
+        try:
+            store = cls.fresh(staging, read_sources_leniently(directory) if keep_sources else [])
+            store.lock = lock
+            yield store
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # the live index was never touched
+            raise
+        rebuilding.swap_in(staging, directory)
+
+    @classmethod
+    def fresh(cls, directory: Path, sources: list[str]) -> "Store":
+        """Commit an empty index recording ``sources`` in an empty folder (call with the lock held)."""
         gens = toc_generations(directory) + manifest_generations(directory)
         gen = max(gens) + 1 if gens else 0
-        manifest = Manifest(sources=read_sources_leniently(directory) if keep_sources else [],
-                            format=FORMAT_VERSION, analyzer=ANALYZER_VERSION)
+        manifest = Manifest(sources=sources, format=FORMAT_VERSION, analyzer=ANALYZER_VERSION)
         save_manifest(directory, gen, manifest)
         toc = write_toc(directory, TOC(make_schema(), [], gen))
         clean(directory, {gen}, set())
-        (directory / "searchkit.json").unlink(missing_ok=True)  # a format-1 manifest
-        for artifact in directory.glob(ARTIFACT.format("*")):
-            artifact.unlink()
         return cls(directory, PinnedIndex(file_storage(directory), toc), manifest)
 
     def discard_newer(self) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 KEYS = [
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
-    "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph", "diff",
+    "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph", "diff", "editorial",
 ]
 
 STATEMENT = (
@@ -153,7 +153,7 @@ def test_plain_output_verdict_locations_then_citation(run, qix, quotes_corpus):
     path = (quotes_corpus / "news.jsonl").absolute()
     assert result.stdout.splitlines() == [
         "exact: 1 occurrence",
-        f"{path}:2:{_column_of(path, 'We oppose unilateral')}",
+        f"{path}:2:{_column_of(path, 'We oppose unilateral')}  2020-05-11  Zhao Lijian",  # date and speaker
         "Press conference. MFA, 2020-05-11, para. 3",
     ]
     assert result.stderr == ""
@@ -215,17 +215,41 @@ def test_quotation_without_words_is_an_error(run, qix):
 def test_styles(run, qix):
     quote = "We oppose unilateral sanctions"
     apa = rows(run("cite", quote, "--json", "--style", "apa", index=qix))[0]["citation"]
-    assert apa == "Zhao Lijian. (2020, May 11). Press conference. MFA. " + apa.split(". MFA. ")[1]
-    assert apa.endswith("news.jsonl (para. 3)")
+    assert apa == "Zhao Lijian. (2020, May 11). Press conference. MFA. (para. 3)"  # a local path is no URL
     chicago = rows(run("cite", quote, "--json", "--style", "chicago", index=qix))[0]["citation"]
-    assert chicago.startswith('Zhao Lijian, "Press conference," MFA, May 11, 2020, para. 3, ')
+    assert chicago == 'Zhao Lijian, "Press conference," MFA, May 11, 2020, para. 3.'
     csl = rows(run("cite", quote, "--json", "--style", "csl-json", index=qix))[0]["citation"]
     assert csl["type"] == "speech" and csl["issued"] == {"date-parts": [[2020, 5, 11]]}
     assert (csl["locator"], csl["label"], csl["author"]) == ("3", "paragraph", [{"literal": "Zhao Lijian"}])
     bib = run("cite", quote, "--style", "bibtex", index=qix).stdout
-    assert "@misc{Lijian2020_mfa1,\n  title = {Press conference},\n  author = {Zhao Lijian}," in bib
+    assert "@misc{Zhao2020_mfa1,\n  title = {Press conference},\n  author = {{Zhao Lijian}}," in bib  # family name first
+    assert "howpublished" not in bib and "news.jsonl" not in bib[bib.index("@misc"):]
     vna = rows(run("cite", "stay open — for people", "--json", "--style", "apa", index=qix))[1]["citation"]
     assert vna == "VNA. (2020, November 9). Fast lanes reopen. https://example.org/vna-2 (para. 2)"
+
+
+def test_a_question_is_cited_as_a_question_never_with_journalist_as_author(run, qix):
+    cited = {style: rows(run("cite", "Any comment?", "--json", "--style", style, index=qix))[0]["citation"]
+             for style in ("plain", "apa", "chicago", "csl-json")}
+    assert cited["plain"] == "Press conference [question from a journalist]. MFA, 2020-05-11, para. 1"
+    assert cited["apa"] == "Press conference [Question from a journalist]. (2020, May 11). MFA. (para. 1)"
+    assert cited["chicago"] == 'Question from a journalist, "Press conference," MFA, May 11, 2020, para. 1.'
+    assert "author" not in cited["csl-json"] and cited["csl-json"]["note"] == "Question from a journalist"
+    bib = run("cite", "Any comment?", "--style", "bibtex", index=qix).stdout
+    assert "journalist}" not in bib.replace("Question from a journalist", "") and "@misc{MFA2020_mfa1," in bib
+
+
+def test_a_question_names_the_outlet_its_marker_gives(run, tmp_path):
+    root = tmp_path / "pc"
+    root.mkdir()
+    record = {"id": "pc-9", "title": "Regular Press Conference", "date": "2019-01-29", "speaker": "Hua Chunying",
+              "text": "Reuters: Will the talks resume?\n\nHua Chunying: We will release information in due course."}
+    (root / "pc.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    run("index", str(root))
+    apa = rows(run("cite", "Will the talks resume?", "--json", "--style", "apa"))[0]["citation"]
+    assert apa == "Regular Press Conference [Question from Reuters]. (2019, January 29). (para. 1)"
+    answer = rows(run("cite", "We will release information", "--json", "--style", "apa"))[0]["citation"]
+    assert answer == "Hua Chunying. (2019, January 29). Regular Press Conference. (para. 2)"
 
 
 def test_batch_lines_and_jsonl(run, qix, tmp_path):
@@ -380,3 +404,25 @@ def test_tiny_corpus_quote(run, corpus):
     assert result.exit_code == 0
     row = rows(result)[0]
     assert (row["doc_id"], row["line"], row["column"], row["char_start"]) == ("bom.txt", 3, 1, 21)
+
+
+@pytest.mark.parametrize("quote, editorial", [
+    ("[Japan's] position on the islands has not changed since the treaty",
+     [{"quote": "[Japan's]", "source": "its"}]),
+    ("the Organisation [sic] must act now to end the conflict", [{"quote": "[sic]", "source": ""}]),
+    ("policy of reform and opening—up has served the country", [{"quote": "opening—up", "source": "opening-up"}]),
+])
+def test_editorial_brackets_and_a_dash_for_a_hyphen_are_exact_with_the_changes_listed(run, tmp_path, quote, editorial):
+    root = tmp_path / "ed"
+    root.mkdir()
+    (root / "a.txt").write_text(
+        "Statement on the islands\n\n"
+        "We reaffirm that its position on the islands has not changed since the treaty was signed.\n\n"
+        "The policy of reform and opening-up has served the country well over four decades.\n\n"
+        "The Organisation must act now to end the conflict before the winter comes.\n", encoding="utf-8")
+    run("index", str(root))
+    (row,) = rows(run("cite", quote, "--json"))
+    assert (row["verdict"], row["similarity"], row["editorial"]) == ("exact", 1.0, editorial)
+    assert run("cite", quote).stdout.splitlines()[-1].startswith("editorial: ")
+    invented = quote.replace("the", "a", 1).replace("[Japan's]", "[China's]")  # a change outside the brackets
+    assert rows(run("cite", invented, "--json"))[0]["verdict"] != "exact"

@@ -9,8 +9,9 @@ import pytest
 from searchkit.render.text import mark
 
 HIT_KEYS = [
-    "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "kind",
-    "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation", "turn", "question", "answers",
+    "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "url", "kind",
+    "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation", "turn",
+    "question", "answers",
 ]
 
 

@@ -340,3 +340,14 @@ def test_a_torn_newest_manifest_falls_back_for_searches_too(run, corpus, tmp_pat
     path.write_bytes(data[: data.index(b'"docs"')])  # its versions intact, its end gone
     assert passage_ids(run, "Mekong") == ["lanes.txt#3"]
     assert passage_ids(run, "fisheries") == []  # the commit before, whose manifest is whole
+
+
+def test_a_path_given_inside_a_source_stays_with_it_after_a_plain_run(run, tmp_path, corpus):
+    run("index", str(corpus))
+    hidden = corpus / ".draft.txt"  # a folder walk skips hidden files: only a PATH given brings it in
+    hidden.write_text("Drafted remarks on the Arctic council.\n", encoding="utf-8")
+    assert counts(run("index", str(hidden), "--json")) == (1, 0, 0, 0, 0)
+    assert run("sources").stdout == f"{corpus}\t5\n"
+    assert counts(run("index", "--json")) == (0, 0, 0, 5, 0)  # kept, not "removed"
+    hidden.unlink()
+    assert counts(run("index", "--json"))[2] == 1  # gone from disk: then it goes

@@ -176,3 +176,21 @@ def test_remembered_sentence_break_decisions_split_as_punkt_does(monkeypatch):
     small = sentences.Sentencer(trained.params)
     assert small.spans(text) == small.spans(text) == expected
     assert len(expected) >= 5
+
+
+@pytest.mark.parametrize("first, rest", [
+    ("The ministers welcomed the agreement between Cuba and the United States of", "America to restore ties."),
+    ("We paid tribute to the Conference of the Parties held under the", "United Nations Framework Convention."),
+])
+def test_a_paragraph_is_not_cut_where_the_sentence_runs_on(first, rest):
+    doc = f"Opening remarks\n\n{first}\n\n{rest}\n\nWe thank you.\n"
+    assert texts(doc) == ["Opening remarks", f"{first} {rest}", "We thank you."]
+
+
+def test_a_partly_numbered_speech_moves_its_numbers_to_labels():
+    numbered = [f"{n}. Paragraph {n} of the speech opens here." for n in range(1, 5)]
+    plain = [f"Paragraph {n} carries no number at all." for n in range(5, 16)]
+    doc = "\n".join(numbered + plain) + "\n"
+    paras = paragraphs(doc)
+    assert [(p.label, p.omap.text[:11]) for p in paras[:5]] == [
+        ("1", "Paragraph 1"), ("2", "Paragraph 2"), ("3", "Paragraph 3"), ("4", "Paragraph 4"), ("", "Paragraph 5")]

@@ -1,0 +1,128 @@
+"""Line-end hyphens: a word split across two lines (``coopera-`` / ``tion``), or a compound whose own hyphen
+fell at the line end (``self-`` / ``determination``). Joined wrongly, a compound becomes a word the
+speaker never wrote; kept wrongly, a split word shows a hyphen. The first is a misquote, the second a
+visible artefact, so the hyphen goes only on evidence that the joined form is the word:
+
+1. the hyphenated form written elsewhere, in the document or in the corpus: keep (``self-determination``);
+2. the joined form written unbroken elsewhere, in the document or in the corpus: join (``peacebuilding``);
+3. the joined form in the English word list that ``pyspellchecker`` ships: join (``cooperation``);
+4. anything else: keep.
+
+A capitalised continuation (``Secretary-`` / ``General``) and a line that already holds a hyphen in its
+last word (``co-opera-``) always keep it. The corpus evidence (hyphenated forms, and words written
+unbroken) is collected from every file of the run that creates an index (or rebuilds it), saved in the
+index folder as ``hyphens.json`` beside the sentence splitter's parameters, and reused by later runs, so
+that an unchanged document keeps its text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional
+
+EVIDENCE_FILE = "hyphens.json"
+_WORD = re.compile(r"[^\W\d_]+")
+_HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
+# A word written whole: not a piece of a word broken at a line-end hyphen.
+_WHOLE_WORD = re.compile(r"(?<![-\w])(?<!-\n)(?<!-\r\n)[^\W\d_]+(?![-\w])")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a corpus writes: its hyphenated forms and its words written whole, lower-cased."""
+
+    compounds: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def collect(cls, texts: Iterable[str]) -> "Evidence":
+        compounds: set[str] = set()
+        words: set[str] = set()
+        for text in texts:
+            compounds.update(w.lower() for w in _HYPHENATED.findall(text))
+            words.update(w.lower() for w in _WHOLE_WORD.findall(text))
+        return cls(frozenset(compounds), frozenset(words))
+
+    def save(self, directory: Path) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".hyphens-", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"compounds": sorted(self.compounds), "words": sorted(self.words)}, out, ensure_ascii=False,
+                      separators=(",", ":"))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the index's other files are not
+        os.replace(tmp, directory / EVIDENCE_FILE)
+
+
+@lru_cache(maxsize=4)
+def load_evidence(path: str) -> Evidence:
+    """The corpus evidence saved at ``path`` (once per process); none when there is no such file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        data = {}
+    return Evidence(frozenset(data.get("compounds", ())), frozenset(data.get("words", ())))
+
+
+def ensure_evidence(directory: Path, fresh: bool, files: list[str]) -> Path:
+    """The index's corpus evidence file, collected now from ``files`` for a new or rebuilt index (or one
+    that lost it); otherwise left as it is."""
+    path = directory / EVIDENCE_FILE
+    if fresh or not path.exists():
+        Evidence.collect(file_texts(files)).save(directory)
+    return path
+
+
+def file_texts(files: list[str]) -> Iterable[str]:
+    from searchkit.ingest.files import Document, read_file
+
+    for name in files:
+        for item in read_file(Path(name), Path(name).name):
+            if isinstance(item, Document):
+                yield item.text
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> frozenset[str]:
+    """English words (lower case, inflected forms included) from the list ``pyspellchecker`` ships; empty
+    when it is not installed (then only the document and the corpus can vouch for a joined word)."""
+    try:
+        data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+    except (ModuleNotFoundError, OSError):
+        return frozenset()
+    return frozenset(json.loads(gzip.decompress(data)))
+
+
+class Vocabulary:
+    """A document's words and the corpus evidence: whether a line-end hyphen splits a word or a compound."""
+
+    def __init__(self, text: str, corpus: Optional[Evidence] = None) -> None:
+        self._text = text
+        self._corpus = corpus or Evidence()
+        self._words: Optional[Counter[str]] = None
+        self._compounds: set[str] = set()
+
+    def drop_hyphen(self, line: str, nxt: str) -> bool:
+        """``coopera-`` + ``tion`` → drop; ``self-`` + ``determination``, ``Secretary-`` + ``General`` → keep."""
+        last = line.rsplit(None, 1)[-1][:-1]
+        head = last.rsplit("-", 1)[-1]
+        tail_match = _WORD.match(nxt)
+        tail = tail_match.group() if tail_match else ""
+        if not tail or not head or tail[0].isupper() or "-" in last:
+            return False
+        if self._words is None:
+            self._words = Counter(w.lower() for w in _WHOLE_WORD.findall(self._text))
+            self._compounds = {w.lower() for w in _HYPHENATED.findall(self._text)}
+        joined, hyphened = (head + tail).lower(), f"{head}-{tail}".lower()
+        if hyphened in self._compounds or hyphened in self._corpus.compounds:
+            return False
+        return bool(self._words[joined]) or joined in self._corpus.words or joined in dictionary()
