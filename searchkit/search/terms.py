@@ -21,6 +21,7 @@ from typing import Optional
 
 from searchkit.analysis.chain import STOP_WORDS, fold_text, terms
 from searchkit.postings.phrases import phrase_counts
+from searchkit.postings.schema import SENTENCE_BREAK
 from searchkit.search.counts import Keys, Value, check_fields
 from searchkit.search.searcher import Options, Searcher
 
@@ -107,7 +108,8 @@ def query_terms(text: str) -> set[str]:
 def typical(searcher: Searcher, texts: list[str], own: set[str]) -> list[KeyTerm]:
     words, pairs, forms, total = tally(texts)
     reader = searcher.searcher.reader()
-    index_total = reader.field_length("text")
+    # the sentence breaks indexed between sentences take positions but are no words of the text
+    index_total = reader.field_length("text") - reader.frequency("text", SENTENCE_BREAK)
     rest_total = max(index_total - total, 1)
     found = []
     for stem, n in words.most_common(WORD_CANDIDATES):

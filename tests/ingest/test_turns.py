@@ -66,7 +66,7 @@ def test_search_with_answers_prints_the_start_of_a_questions_answer(run, tmp_pat
     out = run("search", "China respond", "--with-answers", "--width", "50").stdout
     assert out == (
         "1-1 of 1 passage\n\n"
-        "1. Foreign Mini…  2020-05-11  MFA  [b.txt para. 6]\n"
+        "1. Foreign M…  2020-05-11  question from a journalist  MFA  [b.txt para. 6]\n"
         "   Follow-up: Will China respond?\n"
         "   ↳ para. 7: Zhao Lijian: We will take the\n"
         "              necessary measures.\n"

@@ -18,8 +18,8 @@ def test_the_typical_words_of_a_query_with_their_counts(run, seeds_index):
     assert run("terms", "ASEAN", "-n", "3", index=seeds_index).stdout == (
         "61 passages match 'ASEAN'\n"
         "  term       kind      here  elsewhere   keyness\n"
-        "  trade      word        19          0      10.6\n"
-        "  China      word        94         15       7.4\n"
+        "  trade      word        19          0      10.5\n"
+        "  China      word        94         15       7.2\n"
         "  strategic  word        11          0       6.1\n"
     )
 
@@ -50,7 +50,7 @@ def test_counts_and_scores_equal_what_the_passages_say_by_hand(run, seeds_index)
 def test_per_value_of_a_field_and_exit_status(run, seeds_index):
     out = run("terms", "ASEAN", "-n", "2", "--by", "year", "--format", "csv", index=seeds_index).stdout
     assert out.splitlines()[0] == "year,term,kind,count,elsewhere,score"
-    assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["2021", "2021", "2020", "2020", "", ""]
+    assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["2020", "2020", "", ""]
     assert run("terms", "zzqx", index=seeds_index).exit_code == 1
     wrong = run("terms", "ASEAN", "--by", "year,kind", index=seeds_index)
     assert wrong.exit_code == 2 and "--by takes" in wrong.stderr
