@@ -22,8 +22,24 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def paragraph_ref(meta: Mapping[str, object]) -> str:
+    """``para. N``, after the page of a PDF: ``p. 12, para. 40``."""
     label = meta.get("para_label") or meta.get("para")
-    return f"para. {label}" if label not in (None, "") else ""
+    para = f"para. {label}" if label not in (None, "") else ""
+    start = meta.get("page_start")
+    if not isinstance(start, int) or not start:
+        return para
+    end = meta.get("page_end")
+    pages = pages_ref(start, end if isinstance(end, int) else None)
+    return f"{pages}, {para}" if para else pages
+
+
+def pages_ref(start: int, end: object = None) -> str:
+    """``p. 12``, or ``pp. 12-13`` for a passage across a page break.
+
+    >>> pages_ref(12), pages_ref(12, 13)
+    ('p. 12', 'pp. 12-13')
+    """
+    return f"pp. {start}-{end}" if isinstance(end, int) and end > start else f"p. {start}"
 
 
 def plain(meta: Mapping[str, object]) -> str:

@@ -11,7 +11,7 @@ from typing import Optional, Union
 
 from searchkit.analysis.chain import STOP_WORDS, terms
 
-FIELDS = ("title", "source", "speaker", "country", "kind", "year", "date")
+FIELDS = ("title", "source", "speaker", "country", "kind", "year", "date", "symbol")
 OPERATORS = ("AND", "OR", "NOT")
 MUST, SHOULD, MUST_NOT = "+", "", "-"
 # Pasted text is read as words once it is this long (operators and all), unless parentheses group it.

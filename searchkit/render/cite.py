@@ -16,12 +16,13 @@ import json
 from dataclasses import asdict
 from typing import Any, Iterator, Optional
 
+from searchkit.citation import pages_ref
 from searchkit.cite.citer import Citation
 
 CITE_KEYS = (
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
-    "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph",
-    "diff",
+    "char_start", "char_end", "page_start", "page_end", "quote", "title", "date", "source", "speaker", "url",
+    "citation", "cross_paragraph", "diff",
 )
 BATCH_KEYS = ("n", "id", "input")
 
@@ -53,8 +54,11 @@ def _oneline(text: str) -> str:
 
 
 def where(cite: Citation) -> str:
-    """``path:line:column``; the path alone when the file changed since it was indexed."""
+    """``path:line:column``; ``file.pdf p. 12`` for a PDF; the path alone when the file changed since it
+    was indexed (or is a page or Word file)."""
     place = f"{cite.path}:{cite.line}:{cite.column}" if cite.line else f"{cite.path}"
+    if cite.page_start:
+        place += " " + pages_ref(cite.page_start, cite.page_end)
     if cite.cross_paragraph:
         place += "  (runs across two paragraphs)"
     return place

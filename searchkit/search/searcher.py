@@ -53,6 +53,8 @@ class Hit:
     char_start: int
     char_end: int
     citation: str
+    page_start: Optional[int] = None  # a PDF's pages the passage runs over
+    page_end: Optional[int] = None
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
@@ -269,5 +271,7 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
+        page_start=stored.get("page_start"),
+        page_end=stored.get("page_end"),
         sentences=stored_sentences(stored.get("sentences"), text) or [],
     )

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 REBUILD = "rebuild needed: searchkit index --rebuild"
 ARTIFACT = "artifact.{}.json"
 
