@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,22 +38,32 @@ SEARCHKIT = [sys.executable, str(REPO / "bin" / "searchkit")]
 SHOWN = ("body", "title")
 
 
+CPU: dict[str, float] = {}  # CPU seconds (all processes) of each folder's index run
+
+
 def index(folder: Path, files: list[str], work: Path) -> tuple[float, dict[str, list[dict]]]:
-    """Seconds to index ``files`` of ``folder`` (copied as links into a fresh folder) and their passages by file."""
+    """Seconds to index ``files`` of ``folder`` (linked into a fresh folder) and their passages by file."""
     src = work / folder.name
     src.mkdir()
     for name in files:
         (src / Path(name).name).symlink_to(folder / name)
     ix = work / f"ix-{folder.name}"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     subprocess.run([*SEARCHKIT, "--index", str(ix), "index", str(src), "--json"], check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
+    CPU[folder.name] = cpu_seconds() - cpu
     out = subprocess.run([*SEARCHKIT, "--index", str(ix), "export"], check=True, capture_output=True, text=True).stdout
     by_file: dict[str, list[dict]] = defaultdict(list)
     for line in out.splitlines():
         row = json.loads(line)
         by_file[Path(row["path"]).name].append(row)
     return seconds, by_file
+
+
+def cpu_seconds() -> float:
+    """User and system time of the finished child processes (the index run, its workers included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def similarity(a: str, b: str) -> float:
@@ -82,7 +93,8 @@ def fmprc(limit: int, work: Path) -> tuple[int, float]:
         body = [p["text"] for p in passages if p["kind"] in SHOWN and p["text"] != p["title"]]
         sims.append(similarity("\n".join(body), reference))
         page = folder / row["file"]
-        menu += sum(1 for p in passages if p["kind"] == "body" and is_chrome(p["text"], page, reference))
+        menu += sum(1 for p in passages if p["kind"] == "body"
+                    and is_chrome(p["text"], page, " ".join(reference.split())))
         titles += bool(passages) and passages[0]["title"] == record["title"]
         dates += bool(passages) and passages[0]["date"] == record["date"] or not record["date"]
         theirs = {p.text: p.speaker for p in split_document(Document(record["id"], "x.jsonl", record["text"], {
@@ -124,7 +136,7 @@ def fed(limit: int, work: Path) -> tuple[int, float]:
         passages = got.get(row["file"], [])
         mojibake += sum(1 for p in passages if "\ufffd" in p["text"] or "â€" in p["text"])
         dates += bool(passages) and passages[0]["date"] == row["date"]
-        surname = speech_surname(row["title"])
+        surname = row["speaker_in_name"] or speech_surname(row["title"])
         ok = bool(passages) and bool(surname) and surname.lower() in passages[0]["speaker"].lower()
         speakers += ok
         if not ok:
@@ -154,9 +166,9 @@ def fomc(limit: int, work: Path) -> tuple[int, float]:
         for p in got.get(row["file"], []):
             total += 1
             bad += bool(furniture.search(p["text"]))
-            head, tail = " ".join(p["text"].split()[:6]), " ".join(p["text"].split()[-6:])
-            pages_wrong += not (p["page_start"] and head in texts[p["page_start"] - 1]
-                                and tail in texts[p["page_end"] - 1])
+            head, tail = bare(" ".join(p["text"].split()[:6])), bare(" ".join(p["text"].split()[-6:]))
+            pages_wrong += not (p["page_start"] and on_page(head, texts, p["page_start"], True)
+                                and on_page(tail, texts, p["page_end"], False))
             if re.match(r"[A-Z][A-Z.'’ -]+[.:] ", p["text"]):
                 turns.append(p)
     pages = sum(int(r["pages"]) for r in rows)
@@ -169,15 +181,27 @@ def fomc(limit: int, work: Path) -> tuple[int, float]:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    """Each page's text with lines joined and line-end hyphens as they are, spaces normalised."""
+    """Each page's letters and digits (hyphenation repaired or not, the passage is found in it)."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
-    out = []
-    for page in document:
-        text = page.get_textpage().get_text_range().replace("\ufffe", "-")
-        out.append(" ".join(re.sub(r"-\s*\n", "-", text).split()))
-    return out
+    return [bare(page.get_textpage().get_text_range()) for page in document]
+
+
+def on_page(words: str, texts: list[str], page: int, starts: bool) -> bool:
+    """Whether ``words`` start (or end) on ``page``: they may run over from or onto the page next to it."""
+    if words in texts[page - 1]:
+        return True
+    if starts:
+        both = texts[page - 1] + (texts[page] if page < len(texts) else "")
+        return -1 < both.find(words) < len(texts[page - 1])
+    before = texts[page - 2] if page > 1 else ""
+    found = (before + texts[page - 1]).find(words)
+    return found > -1 and found + len(words) > len(before)
+
+
+def bare(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
 
 
 def unsc(limit: int, work: Path) -> tuple[int, float]:
@@ -213,12 +237,27 @@ def main() -> None:
     try:
         html = [fmprc(args.limit, work), fed(args.limit, work)]
         pdf = [fomc(args.limit, work), unsc(args.limit, work)]
+        baseline = text_baseline(args.limit, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for name, runs in (("HTML", html), ("PDF", pdf)):
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    for name, runs, folders in (("HTML", html, ("fmprc-html", "fed-speeches-html")),
+                                ("PDF", pdf, ("fomc-presconf-pdf", "unsc-drafts-pdf"))):
         pages, seconds = sum(r[0] for r in runs), sum(r[1] for r in runs)
-        print(f"speed: {name} {pages} pages in {seconds:.1f} s = {pages / seconds:.1f} pages/s "
-              "(whole index runs, start-up and commit included)")
+        cpu = sum(CPU[f] for f in folders)
+        print(f"speed: {name} {pages} pages in {seconds:.1f} s = {pages / seconds:.1f} pages/s (whole index runs, "
+              f"start-up and commit included); {cpu:.1f} CPU s = {pages / cpu:.1f} pages per CPU second")
+    print(f"  the same 500 press conferences as .txt (china-mfa-presscon/txt): {baseline[0]} in {baseline[1]:.1f} s "
+          f"= {baseline[0] / baseline[1]:.1f} documents/s; {CPU['txt']:.1f} CPU s = "
+          f"{baseline[0] / CPU['txt']:.1f} documents per CPU second")
+
+
+def text_baseline(limit: int, work: Path) -> tuple[int, float]:
+    """The fmprc pages' reference text as .txt files, indexed the same way: what reading pages adds."""
+    folder = CORPORA / "china-mfa-presscon" / "txt"
+    files = sorted(p.name for p in folder.glob("*.txt"))[:limit]
+    seconds, _ = index(folder, files, work)
+    return len(files), seconds
 
 
 if __name__ == "__main__":

@@ -43,10 +43,12 @@ def pages_ref(start: int, end: object = None) -> str:
 
 
 def plain(meta: Mapping[str, object]) -> str:
-    """``Title. Source, date, para. N`` with the parts that exist.
+    """``Title. Source, date, para. N`` with the parts that exist, and the URL when known.
 
     >>> plain({"title": "Fast lanes", "source": "VNA", "date": "2020-11-09", "para": 3})
     'Fast lanes. VNA, 2020-11-09, para. 3'
+    >>> plain({"title": "Remarks", "date": "2013-07-10", "para": 4, "url": "https://example.org/r"})
+    'Remarks. 2013-07-10, para. 4, https://example.org/r'
     >>> plain({"title": "Untitled note", "para": 1})
     'Untitled note, para. 1'
 
@@ -60,7 +62,7 @@ def plain(meta: Mapping[str, object]) -> str:
     title = str(meta.get("title") or meta.get("doc_id") or "").strip()
     rest = [str(meta[k]) for k in ("source", "date") if meta.get(k)]
     rest.append(paragraph_ref(meta))
-    tail = ", ".join(r for r in rest if r)
+    tail = ", ".join(r for r in [*rest, _text(meta, "url")] if r)
     if not title:
         return tail
     if not rest[:-1]:
@@ -168,6 +170,9 @@ def csl_json(meta: Mapping[str, object]) -> dict[str, Any]:
     label = meta.get("para_label") or meta.get("para")
     if label not in (None, ""):
         item["locator"], item["label"] = str(label), "paragraph"
+    start, end = meta.get("page_start"), meta.get("page_end")
+    if isinstance(start, int) and start:
+        item["page"] = f"{start}-{end}" if isinstance(end, int) and end > start else str(start)
     return item
 
 

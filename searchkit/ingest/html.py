@@ -23,11 +23,14 @@ TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 BLOCKS = {"p", "head", "item", "quote", "row", "code"}
 NOTES_HEADING = re.compile(r"(?:Foot|End)?notes?|References|Sources", re.I)
 BACKLINK = re.compile(r"\s*(?:Return to text|Back to text|↩︎?|\^)\s*$")
-# "Remarks by Chairman Alan Greenspan", "Chairman Ben S. Bernanke", "Governor Lael Brainard"
+# "Remarks by Chairman Alan Greenspan", "Chairman Ben S. Bernanke", "Remarks by Ben S. Bernanke",
+# "Vice Chair for Supervision Randal K. Quarles", "Paper by Governor Ben S. Bernanke and Vincent R. Reinhart"
 OFFICE = (r"(?:Vice )?(?:Chair(?:man|woman)?|Governor|President|Secretary|Minister|Ambassador|Senator|"
-          r"Under Secretary|Deputy Secretary|Spokesperson)")
-BYLINE = re.compile(rf"^(?:(?:Remarks|Speech|Testimony|Statement|Address|Opening Remarks) (?:by|of) )?{OFFICE}"
-                    r" (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,4}(?:,? [JS]r\.?)?)$")
+          r"Under Secretary|Deputy Secretary|Spokesperson)(?: for Supervision)?(?: and Chair of the (?:[A-Z]\w+ ){1,4}"
+          r"Board)?")
+_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}(?:,? [JS]r\.?)?"
+BYLINE = re.compile(rf"^(?:(?:Remarks|Speech|Testimony|Statement|Address|Opening Remarks|Paper|Presentation) "
+                    rf"(?:by|of) (?:{OFFICE} )?|{OFFICE} )(?P<name>{_NAME}(?: and {_NAME})?)$")
 SPEAKER_CLASS = re.compile(r"""<[^>]+class=["'][^"']*\b(?:speaker|byline|author)\b[^"']*["'][^>]*>([^<]{3,80})<""",
                            re.I)
 NEAR_TOP = 6
@@ -158,21 +161,10 @@ def page_meta(page: str, texts: list[str]) -> dict[str, str]:
     import html
 
     head = page[:HEAD_CHARS]
-    meta: dict[str, str] = {}
     named = {m.group("key").lower(): " ".join(html.unescape(m.group("value")).split()) for m in META.finditer(head)}
     title = named.get("og:title") or page_title(head)
-    if title:
-        meta["title"] = title
-    # A date in the title is the day of the statement; a page's own dates are often its last update.
-    in_title = find_date(re.sub(r"(?<=[A-Za-z])(?=\d)", " ", title))
-    if in_title and in_title[1]:
-        meta["date"] = in_title[0]
-    else:
-        from htmldate import find_date as page_date
-
-        found = page_date(page, extensive_search=False, original_date=True)
-        if found:
-            meta["date"] = found
+    meta = {"title": title} if title else {}
+    meta.update(dated(title, page))
     canonical = CANONICAL.search(head)
     url = html.unescape(canonical.group(1)) if canonical else named.get("og:url", "")
     if url.startswith(("http://", "https://")):
@@ -181,6 +173,22 @@ def page_meta(page: str, texts: list[str]) -> dict[str, str]:
     if speaker:
         meta["speaker"] = speaker
     return meta
+
+
+def dated(title: str, page: str) -> dict[str, str]:
+    """The date a title gives (the day of the statement: a page's own dates are often its last update),
+    else the page's publication date (htmldate)."""
+    from htmldate import find_date as page_date
+
+    in_title = find_date(re.sub(r"(?<=[A-Za-z])(?=\d)", " ", title))
+    if in_title and in_title[1]:
+        return {"date": in_title[0]}
+    # A month and day without a year ("... on September 10") take the year of the page's date, looked
+    # for harder then (in the page's text and links too).
+    found = page_date(page, extensive_search=bool(in_title), original_date=True)
+    if found and in_title:
+        return {"date": f"{found[:4]}-{in_title[0]}", "date_inferred": "true"}
+    return {"date": found} if found else {}
 
 
 def page_title(head: str) -> str:

@@ -121,7 +121,8 @@ def given_layout(lines: list[Line]) -> Layout:
         if not previous:
             blocks.append(Block([i]))
         else:
-            blocks[-1].joins.append("hyphen" if HYPHEN_END.search(previous[-40:]) and line.text[:1].isalpha() else " ")
+            hyphen = HYPHEN_END.search(previous[-40:]) and line.text[:1].isalnum()  # "mid-" + "2015" too
+            blocks[-1].joins.append("hyphen" if hyphen else " ")
             blocks[-1].lines.append(i)
         previous = line.text
     return Layout("given", blocks, True)

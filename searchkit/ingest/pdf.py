@@ -85,11 +85,12 @@ def layout_text(pages: list[list[PdfLine]]) -> tuple[str, list[int], list[tuple[
             kinds.append((begin, at, "note"))
         parts.append("\n\n")
         at += 2
-    offsets, last = [], 0
-    for number in range(len(pages)):
-        last = starts.get(number, last)
-        offsets.append(last)
-    return "".join(parts).rstrip("\n"), offsets, kinds
+    text = "".join(parts).rstrip("\n")
+    # A page with no text of its own (a blank page, one of furniture only) starts where the next one does.
+    offsets, following = [0] * len(pages), len(text) + 1
+    for number in reversed(range(len(pages))):
+        following = offsets[number] = starts.get(number, following)
+    return text, offsets, kinds
 
 
 def pdf_meta(info: dict[str, str], pages: list[list[PdfLine]]) -> dict[str, str]:

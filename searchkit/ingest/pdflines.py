@@ -76,12 +76,30 @@ def mark_furniture(pages: list[list[PdfLine]], heights: list[float]) -> None:
     edge = [[ln for ln in lines if at_edge(ln, h)] for lines, h in zip(pages, heights)]
     seen = Counter(key for lines in edge for key in {shape(ln.text) for ln in lines})
     repeated = max(2, round(0.4 * len(pages)))
+    running = set()
     for lines in edge:
         for line in lines:
             line.furniture = seen[shape(line.text)] >= repeated or furniture_text(line.text)
+            if line.furniture and len(line.text.split()) >= 4:
+                running.add(shape(line.text))
+    cut_running_text(pages, running)
     for line in pages[0][:12] if pages else []:
         if UN_FURNITURE.fullmatch(line.text):
             line.furniture = True
+
+
+def cut_running_text(pages: list[list[PdfLine]], running: set[str]) -> None:
+    """Cut a running header out of a body line that the PDF's text runs it into ("... does not March 15,
+    2020 Chair Powell’s Press Conference FINAL signal ...")."""
+    if not running:
+        return
+    pattern = re.compile("|".join(r"\s*".join(r"\d+" if c == "#" else re.escape(c) for c in s)
+                                  for s in sorted(running)), re.I)
+    for lines in pages:
+        for line in lines:
+            if not line.furniture and len(line.text) > 20 and pattern.search(line.text):
+                line.text = " ".join(pattern.sub(" ", line.text).split())
+                line.furniture = not line.text
 
 
 def at_edge(line: PdfLine, height: float) -> bool:
@@ -89,8 +107,9 @@ def at_edge(line: PdfLine, height: float) -> bool:
 
 
 def shape(text: str) -> str:
-    """A line with its numbers set aside, as running headers repeat it ("Page # of #")."""
-    return re.sub(r"\d+", "#", text.lower())
+    """A line with its numbers and spaces set aside, as running headers repeat it ("page#of#"; the same
+    header is sometimes drawn in pieces, "Powe ll’s")."""
+    return re.sub(r"\s+", "", re.sub(r"\d+", "#", text.lower()))
 
 
 def furniture_text(text: str) -> bool:
