@@ -38,20 +38,24 @@ SEARCHKIT = [sys.executable, str(REPO / "bin" / "searchkit")]
 SHOWN = ("body", "title")
 
 
-CPU: dict[str, float] = {}  # CPU seconds (all processes) of each folder's index run
+CPU: dict[str, float] = {}  # CPU seconds of each --jobs 1 index run (workers' time is not counted to us)
+SAMPLE_FILES = {"fmprc-html": 100, "fomc-presconf-pdf": 20, "txt": 100}
 
 
-def index(folder: Path, files: list[str], work: Path) -> tuple[float, dict[str, list[dict]]]:
+def index(folder: Path, files: list[str], work: Path, jobs: str = "") -> tuple[float, dict[str, list[dict]]]:
     """Seconds to index ``files`` of ``folder`` (linked into a fresh folder) and their passages by file."""
-    src = work / folder.name
+    src = work / f"{folder.name}{jobs}"
     src.mkdir()
     for name in files:
         (src / Path(name).name).symlink_to(folder / name)
-    ix = work / f"ix-{folder.name}"
+    ix = work / f"ix-{src.name}"
     started, cpu = time.perf_counter(), cpu_seconds()
-    subprocess.run([*SEARCHKIT, "--index", str(ix), "index", str(src), "--json"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*SEARCHKIT, "--index", str(ix), "index", str(src), "--json", *(["--jobs", jobs] if jobs else [])],
+                   check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
-    CPU[folder.name] = cpu_seconds() - cpu
+    if jobs:
+        CPU[folder.name] = cpu_seconds() - cpu
+        return seconds, {}
     out = subprocess.run([*SEARCHKIT, "--index", str(ix), "export"], check=True, capture_output=True, text=True).stdout
     by_file: dict[str, list[dict]] = defaultdict(list)
     for line in out.splitlines():
@@ -158,7 +162,7 @@ def fomc(limit: int, work: Path) -> tuple[int, float]:
     folder = CORPORA / "fomc-presconf-pdf"
     rows = manifest(folder)[:limit]
     seconds, got = index(folder, [r["file"] for r in rows], work)
-    furniture = re.compile(r"Page \d+ of \d+|Press Conference(?: Call)?\s+FINAL")
+    furniture = re.compile(r"\b\d+ of \d+\b|Press Conference(?: Call)?\s+(?:FINAL|PRELIMINARY)")
     bad, pages_wrong, total = 0, 0, 0
     turns = []
     for row in rows:
@@ -185,7 +189,8 @@ def page_texts(pdf: Path) -> list[str]:
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
-    return [bare(page.get_textpage().get_text_range()) for page in document]
+    header = re.compile(r"(?m)^(?:.*Page \d+ of \d+.*|\s*\d+ of \d+\s*|.*Press Conference.*(?:FINAL|PRELIMINARY).*)$")
+    return [bare(header.sub("", page.get_textpage().get_text_range())) for page in document]
 
 
 def on_page(words: str, texts: list[str], page: int, starts: bool) -> bool:
@@ -238,18 +243,34 @@ def main() -> None:
         html = [fmprc(args.limit, work), fed(args.limit, work)]
         pdf = [fomc(args.limit, work), unsc(args.limit, work)]
         baseline = text_baseline(args.limit, work)
+        costs = cpu_costs(args.limit, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    for name, runs, folders in (("HTML", html, ("fmprc-html", "fed-speeches-html")),
-                                ("PDF", pdf, ("fomc-presconf-pdf", "unsc-drafts-pdf"))):
+    for name, runs in (("HTML", html), ("PDF", pdf)):
         pages, seconds = sum(r[0] for r in runs), sum(r[1] for r in runs)
-        cpu = sum(CPU[f] for f in folders)
         print(f"speed: {name} {pages} pages in {seconds:.1f} s = {pages / seconds:.1f} pages/s (whole index runs, "
-              f"start-up and commit included); {cpu:.1f} CPU s = {pages / cpu:.1f} pages per CPU second")
-    print(f"  the same 500 press conferences as .txt (china-mfa-presscon/txt): {baseline[0]} in {baseline[1]:.1f} s "
-          f"= {baseline[0] / baseline[1]:.1f} documents/s; {CPU['txt']:.1f} CPU s = "
-          f"{baseline[0] / CPU['txt']:.1f} documents per CPU second")
+              "start-up and commit included)")
+    print(f"  the same press conferences as .txt (china-mfa-presscon/txt): {baseline[0]} in {baseline[1]:.1f} s "
+          f"= {baseline[0] / baseline[1]:.1f} documents/s")
+    for name, (units, cpu) in costs.items():
+        print(f"CPU cost, --jobs 1: {name} {units} in {cpu:.1f} CPU s = {units / cpu:.1f} per CPU second")
+
+
+def cpu_costs(limit: int, work: Path) -> dict[str, tuple[int, float]]:
+    """CPU seconds of one-process index runs over a sample of each kind (a shared machine's wall time
+    says little): fmprc pages, FOMC PDF pages, and the fmprc pages' reference text as .txt."""
+    out = {}
+    pages = [r for r in manifest(CORPORA / "fmprc-html") if r["kind"] == "en-article"][:min(limit, 100)]
+    index(CORPORA / "fmprc-html", [r["file"] for r in pages], work, "1")
+    out["fmprc-html pages"] = (len(pages), CPU["fmprc-html"])
+    pdfs = manifest(CORPORA / "fomc-presconf-pdf")[:min(limit, 20)]
+    index(CORPORA / "fomc-presconf-pdf", [r["file"] for r in pdfs], work, "1")
+    out["fomc-presconf-pdf pages"] = (sum(int(r["pages"]) for r in pdfs), CPU["fomc-presconf-pdf"])
+    texts = [r["text_in_china_mfa_presscon"] for r in pages]
+    index(CORPORA / "china-mfa-presscon", texts, work, "1")
+    out["the same fmprc documents as .txt"] = (len(texts), CPU["china-mfa-presscon"])
+    return out
 
 
 def text_baseline(limit: int, work: Path) -> tuple[int, float]:

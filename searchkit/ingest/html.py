@@ -30,11 +30,12 @@ OFFICE = (r"(?:Vice )?(?:Chair(?:man|woman)?|Governor|President|Secretary|Minist
           r"Board)?")
 _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}(?:,? [JS]r\.?)?"
 BYLINE = re.compile(rf"^(?:(?:Remarks|Speech|Testimony|Statement|Address|Opening Remarks|Paper|Presentation) "
-                    rf"(?:by|of) (?:{OFFICE} )?|{OFFICE} )(?P<name>{_NAME}(?: and {_NAME})?)$")
+                    rf"(?:by|of) (?:{OFFICE} )?|{OFFICE} )(?P<name>{_NAME}(?: and {_NAME})?)(?:, [A-Z].*)?$")
 SPEAKER_CLASS = re.compile(r"""<[^>]+class=["'][^"']*\b(?:speaker|byline|author)\b[^"']*["'][^>]*>([^<]{3,80})<""",
                            re.I)
 NEAR_TOP = 6
 HEAD_CHARS = 60000
+DATE_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 META = re.compile(r"""<meta\s+(?:name|property)=["'](?P<key>og:title|og:url|author)["']\s+"""
                   r"""content=["'](?P<value>[^"']*)""", re.I)
 CANONICAL = re.compile(r"""<link\s[^>]*rel=["']canonical["'][^>]*href=["']([^"']+)""", re.I)
@@ -80,6 +81,8 @@ def read_html(path: Path, data: bytes, doc_id: str) -> Item:
                        empty=True)
     text, kinds = join_paragraphs(paras)
     meta = page_meta(page, [t for t, _ in paras])
+    if "date" not in meta:
+        meta.update(named_date(path.name))
     return Document(doc_id, safe_name(str(path)), text, meta, encoding=encoding, layout="given", kinds=kinds)
 
 
@@ -189,6 +192,17 @@ def dated(title: str, page: str) -> dict[str, str]:
     if found and in_title:
         return {"date": f"{found[:4]}-{in_title[0]}", "date_inferred": "true"}
     return {"date": found} if found else {}
+
+
+def named_date(name: str) -> dict[str, str]:
+    """A date the file is named by, as sites name their pages (``19961031.htm``, ``powell20191009a.htm``).
+
+    >>> named_date("19961031.htm"), named_date("t1558711.html")
+    ({'date': '1996-10-31'}, {})
+    """
+    match = DATE_NAMED.search(name)
+    found = find_date(f"{match.group(1)}-{match.group(2)}-{match.group(3)}") if match else None
+    return {"date": found[0]} if found and found[1] else {}
 
 
 def page_title(head: str) -> str:
