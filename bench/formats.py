@@ -162,14 +162,16 @@ def fomc(limit: int, work: Path) -> tuple[int, float]:
     folder = CORPORA / "fomc-presconf-pdf"
     rows = manifest(folder)[:limit]
     seconds, got = index(folder, [r["file"] for r in rows], work)
-    furniture = re.compile(r"\b\d+ of \d+\b|Press Conference(?: Call)?\s+(?:FINAL|PRELIMINARY)")
+    furniture = re.compile(r"Page \d+ of \d+|Press Conference(?: Call)?\s+(?:FINAL|PRELIMINARY)")
+    page_count = re.compile(r"\b(\d+) of (\d+)\b")  # "21 of 26" where 26 is the document's page count
     bad, pages_wrong, total = 0, 0, 0
     turns = []
     for row in rows:
         texts = page_texts(folder / row["file"])
         for p in got.get(row["file"], []):
             total += 1
-            bad += bool(furniture.search(p["text"]))
+            bad += bool(furniture.search(p["text"])) or any(
+                int(b) == len(texts) and int(a) <= int(b) for a, b in page_count.findall(p["text"]))
             head, tail = bare(" ".join(p["text"].split()[:6])), bare(" ".join(p["text"].split()[-6:]))
             pages_wrong += not (p["page_start"] and on_page(head, texts, p["page_start"], True)
                                 and on_page(tail, texts, p["page_end"], False))
@@ -189,7 +191,8 @@ def page_texts(pdf: Path) -> list[str]:
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
-    header = re.compile(r"(?m)^(?:.*Page \d+ of \d+.*|\s*\d+ of \d+\s*|.*Press Conference.*(?:FINAL|PRELIMINARY).*)$")
+    header = re.compile(r"(?m)^\s*(?:Page )?\d+ of \d+\s*$|[A-Z][a-z]+ \d{1,2}, \d{4}\s.{0,60}?Press Conference"
+                        r"(?: Call)?\s+(?:FINAL|PRELIMINARY)")
     return [bare(header.sub("", page.get_textpage().get_text_range())) for page in document]
 
 

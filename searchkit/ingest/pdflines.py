@@ -138,34 +138,62 @@ def paragraphs(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
     lines = [ln for page in pages for ln in page if not ln.furniture]
     if not lines:
         return []
-    margin = Counter(round(ln.left) for ln in lines).most_common(1)[0][0]
-    width = sorted(ln.right for ln in lines)[int(0.9 * (len(lines) - 1))]
+    columns = Columns(lines)
     steps = [a.base - b.base for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 < a.base - b.base]
     step = median(steps) if steps else 14.0
     out: list[list[PdfLine]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:]):
-        if starts_paragraph(prev, line, margin, width, step):
+        if starts_paragraph(prev, line, columns, step):
             out.append([line])
         else:
             out[-1].append(line)
     return out
 
 
-def starts_paragraph(prev: PdfLine, line: PdfLine, margin: float, width: float, step: float) -> bool:
+class Columns:
+    """Where the text's lines start and end: one margin per column (a first-line indent is not a column:
+    its lines end where the column's do), and each column's usual line end."""
+
+    def __init__(self, lines: list[PdfLine]) -> None:
+        ends: dict[int, list[float]] = {}
+        for line in lines:
+            ends.setdefault(round(line.left / 2) * 2, []).append(line.right)
+        frequent = sorted(left for left, rights in ends.items() if len(rights) >= max(3, 0.1 * len(lines)))
+        self.margins: list[int] = []
+        self.widths: dict[int, float] = {}
+        for left in frequent or [max(ends, key=lambda k: len(ends[k]))]:
+            right = sorted(ends[left])[int(0.9 * (len(ends[left]) - 1))]
+            if self.margins and (left - self.margins[-1] < 6 or abs(right - self.widths[self.margins[-1]]) < 15):
+                continue  # an indent level of the column before
+            self.margins.append(left)
+            self.widths[left] = right
+
+    def margin(self, line: PdfLine) -> int:
+        return max((m for m in self.margins if m <= line.left + 3), default=self.margins[0])
+
+    def indented(self, line: PdfLine) -> bool:
+        return line.left > self.margin(line) + 8
+
+    def short(self, line: PdfLine) -> bool:
+        """A line that stops well before its column's end: the last of a paragraph."""
+        margin = self.margin(line)
+        return line.right < self.widths[margin] - 0.12 * (self.widths[margin] - margin)
+
+
+def starts_paragraph(prev: PdfLine, line: PdfLine, columns: Columns, step: float) -> bool:
     """Whether ``line`` opens a new paragraph after ``prev``."""
     if prev.note != line.note or (line.note and line.text[:1].isdigit() and prev.page == line.page and
                                   ends_sentence(prev.text)):
         return True
     if line.text[:1].islower() and not BULLET.match(line.text):
         return False  # a paragraph does not open in lower case: the same one, across a page or a figure
-    if line.left > margin + 8 and line.left > prev.left + 4:
+    if columns.indented(line) and (line.left > prev.left + 4 or columns.margin(line) != columns.margin(prev)):
         return True  # a first-line indent (or a centred heading)
     if prev.page == line.page and prev.base - line.base > 1.45 * step:
         return True
     if marker(line.text) or BULLET.match(line.text):
         return True
-    short = prev.right < width - 0.12 * (width - margin)
-    return short and (ends_sentence(prev.text) or prev.text[-1:] in ";,")
+    return columns.short(prev) and (ends_sentence(prev.text) or prev.text[-1:] in ";,")
 
 
 def un_symbol(pages: list[list[PdfLine]]) -> str:

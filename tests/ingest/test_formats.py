@@ -186,3 +186,18 @@ def test_a_scan_is_read_with_ocr_when_tesseract_is_there(tmp_path):
     image.save(pdf, "PDF", resolution=200)
     got = passages(pdf)
     assert got[0].ocr and "remain seized" in " ".join(p.text for p in got)
+
+
+def test_a_two_column_page_reads_each_column_down_and_joins_lines_across_columns(tmp_path):
+    left = ["The Assembly met to consider the report of", "the committee on the budget and heard the",
+            "delegates of many regions speak about it at", "length, and of some of the smaller states on",
+            "the method of the scale, and at last it had", "the figures of the reply of the Office of the"]
+    right = ["Controller on the figures it had asked for,", "which he gave at once and in full detail to",
+             "all of the delegations present that day."]
+    lines = [(50 + (18 if k == 0 else 0), 700 - 14 * k, 10, row) for k, row in enumerate(left)]
+    lines += [(320, 700 - 14 * k, 10, row) for k, row in enumerate(right)]
+    lines += [(338, 700 - 14 * len(right), 10, "A new paragraph in the right column starts here and it goes on"),
+              (320, 686 - 14 * len(right), 10, "to the end of the page.")]
+    got = passages(write(tmp_path / "cols.pdf", pdf_bytes([lines])))
+    assert [p.text for p in got] == [" ".join(left + right), "A new paragraph in the right column starts here and "
+                                     "it goes on to the end of the page."]
