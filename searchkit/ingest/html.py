@@ -29,7 +29,7 @@ OFFICE = (r"(?:Vice )?(?:Chair(?:man|woman)?|Governor|President|Secretary|Minist
           r"Under Secretary|Deputy Secretary|Spokesperson)(?: for Supervision)?(?: and Chair of the (?:[A-Z]\w+ ){1,4}"
           r"Board)?")
 _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}(?:,? [JS]r\.?)?"
-BYLINE = re.compile(rf"^(?:(?:Remarks|Speech|Testimony|Statement|Address|Opening Remarks|Paper|Presentation) "
+BYLINE = re.compile(rf"^(?:(?P<verb>Remarks|Speech|Testimony|Statement|Address|Opening Remarks|Paper|Presentation) "
                     rf"(?:by|of) (?:{OFFICE} )?|{OFFICE} )(?P<name>{_NAME}(?: and {_NAME})?)(?:, [A-Z].*)?$")
 SPEAKER_CLASS = re.compile(r"""<[^>]+class=["'][^"']*\b(?:speaker|byline|author)\b[^"']*["'][^>]*>([^<]{3,80})<""",
                            re.I)
@@ -215,13 +215,14 @@ def page_title(head: str) -> str:
 
 
 def byline(page: str, texts: list[str]) -> str:
-    """The speaker's name from a marked byline or an opening "Remarks by Chairman ..." line."""
+    """The speaker's name from a marked byline ("Chairman Ben S. Bernanke") or an opening line that says
+    who speaks ("Remarks by Chairman Alan Greenspan"; not a bare "President Xi Jinping" in the text)."""
     import html
 
-    candidates = [html.unescape(m.group(1)).strip() for m in SPEAKER_CLASS.finditer(page)][:2] + texts[:NEAR_TOP]
-    for text in candidates:
+    marked = [html.unescape(m.group(1)).strip() for m in SPEAKER_CLASS.finditer(page)][:2]
+    for text in marked + texts[:NEAR_TOP]:
         match = BYLINE.match(" ".join(text.split()))
-        if match:
+        if match and (text in marked or match.group("verb")):
             return match.group("name")
     return ""
 

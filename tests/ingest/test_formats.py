@@ -201,3 +201,20 @@ def test_a_two_column_page_reads_each_column_down_and_joins_lines_across_columns
     got = passages(write(tmp_path / "cols.pdf", pdf_bytes([lines])))
     assert [p.text for p in got] == [" ".join(left + right), "A new paragraph in the right column starts here and "
                                      "it goes on to the end of the page."]
+
+
+def test_published_formats_reindex_incrementally_verify_and_export(run, tmp_path):
+    root = tmp_path / "docs"
+    transcript(root)
+    page = write(root / "trade.html", PAGE.encode("utf-8"))
+    assert json.loads(run("index", str(root), "--json").stdout)["added"] == 2
+    again = json.loads(run("index", "--json").stdout)
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    page.write_bytes(PAGE.replace("rice and coffee", "rice and tea").encode("utf-8"))
+    changed = json.loads(run("index", "--json").stdout)
+    assert (changed["updated"], changed["unchanged"]) == (1, 1)
+    assert run("verify").exit_code == 0
+    rows = [json.loads(line) for line in run("export").stdout.splitlines()]
+    pdf = [r for r in rows if r["path"].endswith(".pdf")]
+    assert {(r["page_start"], r["page_end"]) for r in pdf} == {(1, 1), (2, 2)}
+    assert any("rice and tea" in r["text"] for r in rows) and not any("coffee" in r["text"] for r in rows)
