@@ -31,7 +31,7 @@ OFFICE = (r"(?:Vice )?(?:Chair(?:man|woman)?|Governor|President|Secretary|Minist
 _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}(?:,? [JS]r\.?)?"
 BYLINE = re.compile(rf"^(?:(?P<verb>Remarks|Speech|Testimony|Statement|Address|Opening Remarks|Paper|Presentation) "
                     rf"(?:by|of) (?:{OFFICE} )?|{OFFICE} )(?P<name>{_NAME}(?: and {_NAME})?)(?:, [A-Z].*)?$")
-SPEAKER_CLASS = re.compile(r"""<[^>]+class=["'][^"']*\b(?:speaker|byline|author)\b[^"']*["'][^>]*>([^<]{3,80})<""",
+SPEAKER_CLASS = re.compile(r"""<[^>]+class=["'][^"']*\b(?:speaker|byline|author)\b[^"']*["'][^>]*>([^<]{3,160})<""",
                            re.I)
 NEAR_TOP = 6
 HEAD_CHARS = 60000
