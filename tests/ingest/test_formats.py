@@ -218,3 +218,18 @@ def test_published_formats_reindex_incrementally_verify_and_export(run, tmp_path
     pdf = [r for r in rows if r["path"].endswith(".pdf")]
     assert {(r["page_start"], r["page_end"]) for r in pdf} == {(1, 1), (2, 2)}
     assert any("rice and tea" in r["text"] for r in rows) and not any("coffee" in r["text"] for r in rows)
+
+
+def test_symbol_finds_a_document_by_its_un_symbol_in_any_case_and_the_ones_under_it(run, tmp_path):
+    records = [{"id": "a", "text": "The Council decides to renew the mandate.", "symbol": "S/2018/221"},
+               {"id": "b", "text": "The Council decides to renew the mandate.", "symbol": "A/80/6 (Sect. 3)"},
+               {"id": "c", "text": "The Council decides to renew the mandate.", "symbol": "A/80/60"}]
+    write(tmp_path / "docs" / "un.jsonl", "\n".join(json.dumps(r) for r in records).encode("utf-8"))
+    assert run("index", str(tmp_path / "docs")).exit_code == 0
+
+    def found(query: str) -> list[str]:
+        return sorted(json.loads(line)["doc_id"] for line in run("search", query, "--json").stdout.splitlines())
+
+    assert found("mandate symbol:s/2018/221") == ["a"]
+    assert found("mandate symbol:A/80/6") == ["b"]
+    assert found('symbol:"A/80/6 (Sect. 3)"') == ["b"]
