@@ -35,6 +35,7 @@ SPEAKER_CLASS = re.compile(r"""<[^>]+class=["'][^"']*\b(?:speaker|byline|author)
                            re.I)
 NEAR_TOP = 6
 HEAD_CHARS = 60000
+SITE_NAME = re.compile(r" (?:[|–—]|-) (?:\S+ ?){1,4}$")  # "... | Ministry", "... - Federal Reserve Board"
 DATE_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 META = re.compile(r"""<meta\s+(?:name|property)=["'](?P<key>og:title|og:url|author)["']\s+"""
                   r"""content=["'](?P<value>[^"']*)""", re.I)
@@ -206,12 +207,17 @@ def named_date(name: str) -> dict[str, str]:
 
 
 def page_title(head: str) -> str:
-    """The ``<title>``, without the site's name after a bar or dash ("Statement | Ministry")."""
+    """The ``<title>``, without the site's name after a bar or dash.
+
+    >>> page_title("<title>UK statement on Ukraine - GOV.UK</title>"), page_title("<title>A - B</title>")
+    ('UK statement on Ukraine', 'A - B')
+    """
     import html
 
     match = TITLE.search(head)
     title = " ".join(html.unescape(match.group(1)).split()) if match else ""
-    return re.split(r" [|–—] ", title)[0] if len(title.split()) > 3 else title
+    site = SITE_NAME.search(title)
+    return title[:site.start()] if site and len(title[:site.start()].split()) >= 3 else title
 
 
 def byline(page: str, texts: list[str]) -> str:
