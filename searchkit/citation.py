@@ -57,15 +57,33 @@ def author(meta: Mapping[str, object]) -> str:
 
 
 def paragraph_ref(meta: Mapping[str, object]) -> str:
+    """``para. N``, after the page of a PDF: ``p. 12, para. 40``."""
     label = meta.get("para_label") or meta.get("para")
-    return f"para. {label}" if label not in (None, "") else ""
+    para = f"para. {label}" if label not in (None, "") else ""
+    start = meta.get("page_start")
+    if not isinstance(start, int) or not start:
+        return para
+    end = meta.get("page_end")
+    pages = pages_ref(start, end if isinstance(end, int) else None)
+    return f"{pages}, {para}" if para else pages
+
+
+def pages_ref(start: int, end: object = None) -> str:
+    """``p. 12``, or ``pp. 12-13`` for a passage across a page break.
+
+    >>> pages_ref(12), pages_ref(12, 13)
+    ('p. 12', 'pp. 12-13')
+    """
+    return f"pp. {start}-{end}" if isinstance(end, int) and end > start else f"p. {start}"
 
 
 def plain(meta: Mapping[str, object]) -> str:
-    """``Title. Source, date, para. N`` with the parts that exist.
+    """``Title. Source, date, para. N`` with the parts that exist, and the URL when known.
 
     >>> plain({"title": "Fast lanes", "source": "VNA", "date": "2020-11-09", "para": 3})
     'Fast lanes. VNA, 2020-11-09, para. 3'
+    >>> plain({"title": "Remarks", "date": "2013-07-10", "para": 4, "url": "https://example.org/r"})
+    'Remarks. 2013-07-10, para. 4, https://example.org/r'
     >>> plain({"title": "Untitled note", "para": 1})
     'Untitled note, para. 1'
 
@@ -83,7 +101,7 @@ def plain(meta: Mapping[str, object]) -> str:
         title = f"{title} [{role(meta)}]" if title else f"[{role(meta)}]"
     rest = [str(meta[k]) for k in ("source", "date") if meta.get(k)]
     rest.append(paragraph_ref(meta))
-    tail = ", ".join(r for r in rest if r)
+    tail = ", ".join(r for r in [*rest, _text(meta, "url")] if r)
     if not title:
         return tail
     if not rest[:-1]:
@@ -235,6 +253,9 @@ def csl_json(meta: Mapping[str, object]) -> dict[str, Any]:
     label = meta.get("para_label") or meta.get("para")
     if label not in (None, ""):
         item["locator"], item["label"] = str(label), "paragraph"
+    start, end = meta.get("page_start"), meta.get("page_end")
+    if isinstance(start, int) and start:
+        item["page"] = f"{start}-{end}" if isinstance(end, int) and end > start else str(start)
     return item
 
 

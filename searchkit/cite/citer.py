@@ -20,6 +20,7 @@ from searchkit.cite.editorial import Edited, edit, replacements
 from searchkit.cite.quotation import Part, Quotation, find_parts, overlaps_edge, parse_quotation
 from searchkit.cite.typography import tokens
 from searchkit.errors import QueryError
+from searchkit.ingest.files import is_published
 from searchkit.ingest.locate import Locator
 from searchkit.query import limits
 from searchkit.store.store import Store
@@ -56,6 +57,8 @@ class Citation:
     diff: Optional[list[dict[str, str]]] = None
     url: Optional[str] = None
     editorial: Optional[list[dict[str, Optional[str]]]] = None  # the quoter's marked changes (editorial.py)
+    page_start: Optional[int] = None  # a PDF's pages the occurrence runs over
+    page_end: Optional[int] = None
 
 
 class Citer:
@@ -259,12 +262,13 @@ class Citer:
             date=meta.get("date", ""), source=meta.get("source", ""), speaker=meta.get("speaker", ""),
             citation=citation.format_citation(meta, self.style),
             cross_paragraph=window.stored[last].get("para") != meta.get("para"), url=meta.get("url") or None,
+            page_start=meta.get("page_start"), page_end=window.stored[last].get("page_end", meta.get("page_end")),
         )
 
     def _locate(self, cite: Citation) -> None:
         """Line and column in the file; none when the file is gone or changed since it was indexed."""
-        if not cite.path or cite.char_start is None:
-            return
+        if not cite.path or cite.char_start is None or is_published(cite.path):
+            return  # a page, PDF or Word file: its offsets count in the text read from it, not in lines
         located = self.locator.document(cite.path, cite.doc_id or "")
         if located is None or (cite.char_end or 0) > len(located.text):
             self.stale.add(cite.path)

@@ -73,6 +73,7 @@ class IndexReport:
     passages: int = 0
     seconds: float = 0.0
     failed: int = field(default=0, repr=False)  # inputs that could not be read (not empty ones)
+    scanned: list[str] = field(default_factory=list)  # PDFs of page images, no text layer: not indexed
     commits: int = field(default=0, repr=False)
 
 
@@ -146,7 +147,7 @@ class Run:
     def files(self, scopes: list[Scope]) -> Iterator[Union[Task, FileResult]]:
         for item in list_files(scopes):
             if isinstance(item, Skipped):
-                self.skip(item, failed=True)
+                self.skip(item, failed=not item.other_format)
                 continue
             yield self.task(*item)
         for path, scope in given_before(self.new, scopes, self.seen):
@@ -292,6 +293,8 @@ class Run:
         self.changed = self.dirty = True
 
     def skip(self, item: Skipped, failed: bool) -> None:
+        if item.scanned:
+            self.report.scanned.append(shown(item.where))
         self.report.skipped += 1
         self.report.failed += int(failed)
         self.warn(f"skipped {shown(item.where)}: {item.reason}")

@@ -1,65 +1,32 @@
-"""Reading inputs: .txt files and .jsonl files (one document a line), from files or folders.
+"""Reading inputs from files or folders: text (.txt, .md), .jsonl (one document a line), and published
+formats (.html/.htm, .pdf, .docx), each read by its own module (``html``, ``pdf``, ``docx``).
 
 Yields ``Document`` objects and ``Skipped`` notices; a bad file or line never stops a run: binary and
 empty files, undecodable text (read in a legacy encoding, and said), broken JSONL lines, unreadable files,
-special files, symlink loops and oversized documents are each one notice.
+special files, symlink loops, oversized documents, corrupt or encrypted PDFs, broken Word files and files
+in other formats are each one notice.
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Union
 
-SUFFIXES = (".txt", ".jsonl")
-META_FIELDS = ("title", "date", "date_inferred", "source", "url", "speaker", "country", "lang")
+from searchkit.ingest.document import Document, Item, Skipped, safe_name
+
+TEXT_SUFFIXES = (".txt", ".md")
+PUBLISHED_SUFFIXES = (".html", ".htm", ".pdf", ".docx")
+SUFFIXES = (*TEXT_SUFFIXES, ".jsonl", *PUBLISHED_SUFFIXES)
+READ_FORMATS = ", ".join(SUFFIXES)
+META_FIELDS = ("title", "date", "date_inferred", "source", "url", "speaker", "country", "lang", "symbol")
 LEGACY_ENCODINGS = ("cp1252", "latin-1")  # latin-1 decodes anything: the last resort
 MAX_DOC_BYTES = 8 * 1024 * 1024  # one document (a .txt file or a JSONL line); UN speeches are ~20 KB
+MAX_FILE_BYTES = 128 * 1024 * 1024  # a PDF or Word file (images make them large; their text is small)
 BINARY_SNIFF = 8192
-
-
-@dataclass
-class Document:
-    """One document as read: its decoded text (BOM removed, line ends as in the file) and metadata."""
-
-    doc_id: str
-    path: str
-    text: str
-    meta: dict[str, str] = field(default_factory=dict)
-    digest: str = ""
-    line: int = 0  # 1-based line in a .jsonl file; 0 for a .txt file
-    encoding: str = "utf-8"
-
-    def __post_init__(self) -> None:
-        if not self.digest:
-            payload = json.dumps([self.text, self.meta], sort_keys=True, ensure_ascii=False)
-            self.digest = hashlib.sha1(payload.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@dataclass
-class Skipped:
-    """An input that was not indexed, and why (one line for the user)."""
-
-    where: str
-    reason: str
-    empty: bool = False
-
-
-Item = Union[Document, Skipped]
-
-
-def safe_name(path: str) -> str:
-    """``path`` as stored and shown: bytes that are not UTF-8 become ``\\xNN`` (everything else is kept).
-
-    >>> safe_name(os.fsdecode(b"caf\\xe9.txt"))
-    'caf\\\\xe9.txt'
-    """
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def shown(path: object) -> str:
@@ -82,6 +49,16 @@ def shown(path: object) -> str:
 
 def is_input(name: str) -> bool:
     return name.lower().endswith(SUFFIXES) and not name.startswith(".")
+
+
+def is_published(path: str) -> bool:
+    """Whether ``path`` is a page, PDF or Word file: its offsets count in the text read from it."""
+    return path.lower().endswith(PUBLISHED_SUFFIXES)
+
+
+def other_format(path: str) -> Skipped:
+    suffix = os.path.splitext(path)[1] or "a file without a suffix"
+    return Skipped(path, f"{suffix} is not a format searchkit reads ({READ_FORMATS})", other_format=True)
 
 
 def walk(root: Path) -> Iterator[Union[Path, Skipped]]:
@@ -124,6 +101,8 @@ def walk(root: Path) -> Iterator[Union[Path, Skipped]]:
         for name in sorted(filenames):
             if is_input(name):
                 yield Path(dirpath) / name
+            elif not name.startswith("."):
+                yield other_format(os.path.join(dirpath, name))
     yield from problems
 
 
@@ -157,6 +136,9 @@ def read_file(path: Path, doc_id: str) -> Iterator[Item]:
     if st.st_size == 0:
         yield Skipped(str(path), "is empty", empty=True)
         return
+    if is_published(str(path)):
+        yield from read_published(path, st.st_size, doc_id)
+        return
     try:
         with open(path, "rb") as stream:
             if path.suffix.lower() == ".jsonl":
@@ -165,6 +147,27 @@ def read_file(path: Path, doc_id: str) -> Iterator[Item]:
                 yield from read_text(path, stream, st.st_size, doc_id)
     except OSError as exc:
         yield Skipped(str(path), f"cannot be read ({exc.strerror or exc}); check its permissions")
+
+
+def read_published(path: Path, size: int, doc_id: str) -> Iterator[Item]:
+    """A page, PDF or Word file, read by its format's module (imported here: a search never needs them)."""
+    if size > MAX_FILE_BYTES:
+        yield Skipped(str(path), f"is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES >> 20} MB limit for one "
+                                 "file; split it into smaller files")
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from searchkit.ingest.pdf import read_pdf as reader
+    elif suffix == ".docx":
+        from searchkit.ingest.docx import read_docx as reader
+    else:
+        from searchkit.ingest.html import read_html as reader
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot be read ({exc.strerror or exc}); check its permissions")
+        return
+    yield reader(path, data, doc_id)
 
 
 def read_text(path: Path, stream: BinaryIO, size: int, doc_id: str) -> Iterator[Item]:
@@ -178,7 +181,7 @@ def read_text(path: Path, stream: BinaryIO, size: int, doc_id: str) -> Iterator[
         return
     text, encoding = decode(data)
     if text is None:
-        yield Skipped(str(path), "looks binary (it holds NUL bytes); only .txt and .jsonl text is indexed")
+        yield Skipped(str(path), f"looks binary (it holds NUL bytes); searchkit reads {READ_FORMATS}")
         return
     yield Document(doc_id, safe_name(str(path)), text, encoding=encoding)
 
@@ -227,7 +230,7 @@ def jsonl_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
 def read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Item]:
     head = stream.read(BINARY_SNIFF)
     if b"\0" in head:
-        yield Skipped(str(path), "looks binary (it holds NUL bytes); only .txt and .jsonl text is indexed")
+        yield Skipped(str(path), f"looks binary (it holds NUL bytes); searchkit reads {READ_FORMATS}")
         return
     stream.seek(0)
     any_text = False

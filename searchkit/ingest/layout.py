@@ -117,6 +117,24 @@ def detect_layout(lines: list[Line]) -> Layout:
     return Layout(name, blocks, ev.blank_separates, ev.width)
 
 
+def given_layout(lines: list[Line]) -> Layout:
+    """The paragraphs a reader of a page, PDF or Word file already found: blocks apart by blank lines."""
+    blocks: list[Block] = []
+    previous = ""
+    for i, line in enumerate(lines):
+        if line.blank:
+            previous = ""
+            continue
+        if not previous:
+            blocks.append(Block([i]))
+        else:
+            hyphen = HYPHEN_END.search(previous[-40:]) and line.text[:1].isalnum()  # "mid-" + "2015" too
+            blocks[-1].joins.append("hyphen" if hyphen else " ")
+            blocks[-1].lines.append(i)
+        previous = line.text
+    return Layout("given", blocks, True)
+
+
 def evidence(lines: list[Line], content: list[int]) -> Evidence:
     texts = [lines[i].text for i in content]
     gaps = [any(lines[k].blank for k in range(a + 1, b)) for a, b in zip(content, content[1:])]

@@ -17,8 +17,9 @@ from typing import Optional
 from searchkit.ingest.files import Document
 from searchkit.ingest.hyphens import Evidence, Vocabulary
 from searchkit.ingest.kinds import classify
-from searchkit.ingest.layout import LABEL, Block, detect_layout
+from searchkit.ingest.layout import LABEL, Block, detect_layout, given_layout
 from searchkit.ingest.lines import Line, split_lines
+from searchkit.ingest.markers import named_turns
 from searchkit.ingest.metadata import document_meta, speakers, strip_debris
 from searchkit.ingest.offsets import OffsetMap, Piece
 from searchkit.ingest.sentences import Sentencer
@@ -55,6 +56,10 @@ class Passage:
     question: str = ""  # an answer's question (passage id)
     answers: list[str] = field(default_factory=list)  # a question's answers (passage ids)
     title_indexed: bool = True  # False when the title shown is the lead sentence, not a headline
+    page_start: int = 0  # a PDF's pages the passage runs over (0: the format has no pages)
+    page_end: int = 0
+    symbol: str = ""  # the document's UN symbol ("S/2018/221")
+    ocr: bool = False  # the text was read from page images
     sentences: list[tuple[int, int]] = field(default_factory=list)  # [start, end) offsets into text
     offsets: OffsetMap = field(default_factory=lambda: OffsetMap(""))
 
@@ -79,11 +84,11 @@ def paragraphs(text: str) -> list[Paragraph]:
     return read_layout(text)[0]
 
 
-def read_layout(text: str, corpus: Optional[Evidence] = None) -> tuple[list[Paragraph], str]:
-    """The paragraphs of a document and the name of its layout (blank, line, wrapped); ``corpus`` is what
-    the corpus says of line-end hyphens (hyphens.py)."""
+def read_layout(text: str, corpus: Optional[Evidence] = None, given: bool = False) -> tuple[list[Paragraph], str]:
+    """The paragraphs of a document and the name of its layout (blank, line, wrapped; given when a page, PDF
+    or Word reader found them); ``corpus`` is what the corpus says of line-end hyphens (hyphens.py)."""
     lines = split_lines(text)
-    layout = detect_layout(lines)
+    layout = given_layout(lines) if given else detect_layout(lines)
     vocab = Vocabulary(text, corpus)
     paras = [Paragraph(assemble(lines, block, vocab)) for block in layout.blocks]
     split_labels(paras)
@@ -152,13 +157,16 @@ def split_numbered_runs(paras: list[Paragraph], found: list[Optional[re.Match[st
 def split_document(doc: Document, sentencer: Optional[Sentencer] = None,
                    corpus: Optional[Evidence] = None) -> list[Passage]:
     """The passages of ``doc``, numbered 1.. in reading order, with the document's metadata."""
-    paras, layout = read_layout(doc.text, corpus)
+    paras, layout = read_layout(doc.text, corpus, doc.layout == "given")
     for para in paras:
         para.omap = para.omap.slice(0, strip_debris(para.omap.text))
     texts = [p.omap.text for p in paras]
-    kinds, headline = classify(texts, doc.meta.get("title", ""), page=layout == "blank")
+    kinds, headline = classify(texts, doc.meta.get("title", ""), page=layout == "blank" or doc.path.lower().endswith(
+        (".html", ".htm")))
+    for i, para in enumerate(paras):
+        kinds[i] = doc.kind_at(para.omap.to_doc(0)) or kinds[i]
     info = document_meta(doc.doc_id, doc.meta, texts, kinds, headline)
-    who = speakers(texts, info.speaker)
+    who = named_turns(texts, speakers(texts, info.speaker))
     sentencer = sentencer or default_sentencer()
     passages = []
     for number, (para, kind, speaker) in enumerate(zip(paras, kinds, who), start=1):
@@ -172,6 +180,8 @@ def split_document(doc: Document, sentencer: Optional[Sentencer] = None,
                 para_label=para.label, piece=piece, date=info.date, date_inferred=info.date_inferred,
                 year=info.year, source=info.source, place=info.place, country=info.country, speaker=speaker,
                 url=info.url, title_indexed=info.title_indexed, offsets=omap,
+                page_start=doc.page_at(omap.to_doc(0)), page_end=doc.page_at(omap.to_doc_end(len(omap.text)) - 1),
+                symbol=doc.meta.get("symbol", ""), ocr=doc.meta.get("ocr") == "true",
                 sentences=[(s - start, e - start) for s, e in spans if s >= start and e <= end],
             ))
     link_turns(passages, find_turns(who, kinds))

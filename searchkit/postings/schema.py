@@ -53,6 +53,10 @@ def make_schema() -> Schema:
         question=STORED,  # an answer's question (a passage id)
         answers=STORED,  # a question's answers (passage ids)
         url=STORED,
+        page_start=STORED,  # a PDF's pages; 0 (not stored) for other formats
+        page_end=STORED,
+        symbol=ID(stored=True),  # indexed lower-cased, stored as printed: `symbol:s/2018/221`
+        ocr=STORED,
         char_start=STORED,
         char_end=STORED,
         offsets=STORED,
@@ -88,7 +92,8 @@ def passage_fields(p: Passage) -> dict[str, Any]:
         path=p.path, kind=p.kind, title=p.title, text=p.text, date=p.date, date_inferred=p.date_inferred,
         year=p.year, month=p.date[:7].encode() if p.date else None, source=p.source, place=p.place,
         country=p.country, speaker=p.speaker, url=p.url, turn=p.turn, question=p.question,
-        answers=p.answers or None,
+        answers=p.answers or None, page_start=p.page_start or None, page_end=p.page_end or None,
+        symbol=p.symbol.lower(), ocr=p.ocr or None,
         char_start=p.char_start, char_end=p.char_end, offsets=p.offsets.encode(),
         sentences=[n for span in p.sentences for n in span],
         caps=f"{p.title}\n{p.text}" if p.title_indexed else p.text,
@@ -99,6 +104,8 @@ def passage_fields(p: Passage) -> dict[str, Any]:
     if p.country:
         fields["country"] = " ".join([p.country, *country_names(p.country)])
         fields["_stored_country"] = p.country
+    if p.symbol:
+        fields["_stored_symbol"] = p.symbol
     if p.title and not p.title_indexed:  # a lead sentence shown as the title earns no title boost
         fields["title"], fields["_stored_title"] = "", p.title
     return fields

@@ -184,6 +184,9 @@ class Compiler:
             return self.node(node.node, MUST, (name,), scoring) if node.node else wq.NullQuery
         if name == "country":  # indexed as text: the ISO code and the English names
             return self.node(node.node, MUST, (name,), False) if node.node else wq.NullQuery
+        if name == "symbol":  # the symbol itself, or a document under it (A/80/6 finds A/80/6 (Sect. 3))
+            value = node.value.strip('"').lower()
+            return wq.Or([wq.Term("symbol", value), wq.Prefix("symbol", value + " "), wq.Prefix("symbol", value + "/")])
         if name == "kind":
             self.has_kind = True
             return wq.Term("kind", node.value.lower())

@@ -11,7 +11,7 @@ from typing import Optional, Union
 
 from searchkit.analysis.chain import STOP_WORDS, terms
 
-FIELDS = ("title", "source", "speaker", "country", "kind", "turn", "year", "date")
+FIELDS = ("title", "source", "speaker", "country", "kind", "turn", "year", "date", "symbol")
 OPERATORS = ("AND", "OR", "NOT")
 MUST, SHOULD, MUST_NOT = "+", "", "-"
 # Text of this many words or more that reads as prose (stop words, or all capitals) is pasted, not typed:

@@ -16,13 +16,14 @@ import json
 from dataclasses import asdict
 from typing import Any, Iterator, Optional
 
+from searchkit.citation import pages_ref
 from searchkit.cite.citer import Citation
 from searchkit.render.text import printable, who_said
 
 CITE_KEYS = (
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
-    "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph",
-    "diff", "editorial",
+    "char_start", "char_end", "page_start", "page_end", "quote", "title", "date", "source", "speaker", "url",
+    "citation", "cross_paragraph", "diff", "editorial",
 )
 BATCH_KEYS = ("n", "id", "input")
 
@@ -54,10 +55,13 @@ def _oneline(text: str) -> str:
 
 
 def where(cite: Citation) -> str:
-    """``path:line:column  date  speaker`` (what is known of the last two); the path alone when the file
-    changed since it was indexed. Control characters in the path are escaped."""
+    """``path:line:column  date  speaker`` (what is known of the last two); ``file.pdf p. 12`` for a PDF; the
+    path alone when the file changed since it was indexed (or is a page or Word file). Control characters in
+    the path are escaped."""
     path = printable(cite.path or "")
     place = f"{path}:{cite.line}:{cite.column}" if cite.line else path
+    if cite.page_start:
+        place += " " + pages_ref(cite.page_start, cite.page_end)
     place += "".join(f"  {printable(x)}" for x in (cite.date, who_said(cite.speaker or "", "")) if x)
     if cite.cross_paragraph:
         place += "  (runs across two paragraphs)"

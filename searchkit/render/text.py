@@ -6,12 +6,14 @@ Spans are never broken across lines, so a matched phrase stays greppable in pipe
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 from unicodedata import combining, east_asian_width
 
 from searchkit import citation
+from searchkit.citation import pages_ref
 from searchkit.highlight.fragments import Fragment, fragments, whole
 
 if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search ~15 ms at start-up
@@ -22,8 +24,8 @@ if TYPE_CHECKING:  # only for annotations: importing the indexer costs a search 
 BOLD, MATCH, DIM, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 HIT_KEYS = (
     "rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "url",
-    "kind", "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation",
-    "turn", "question", "answers",
+    "kind", "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "page_start",
+    "page_end", "citation", "turn", "question", "answers",
 )
 SHOW_KEYS = tuple(k for k in HIT_KEYS if k not in ("rank", "score"))  # and "target"
 ELLIPSIS = "…"
@@ -132,7 +134,7 @@ def header(hit: Hit, width: int, color: bool) -> str:
     """``rank. title  date  speaker  source  [doc_id para. N]`` in ``width`` columns (the title gives way).
     A speaker who is a role is shown as what the passage is ("question from Reuters")."""
     meta = "".join(f"  {printable(x)}" for x in (hit.date, who_said(hit.speaker, hit.text), hit.source) if x)
-    ref = f"  [{printable(hit.doc_id)} para. {hit.para_label or hit.para}]"
+    ref = f"  [{printable(hit.doc_id)} {page_ref(hit)}para. {hit.para_label or hit.para}]"
     lead = f"{hit.rank}. "
     title = fit_title(printable(hit.title), width - len(lead) - columns(meta) - columns(ref))
     if color:
@@ -158,6 +160,11 @@ def printable(text: str) -> str:
     """
     named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
     return _CONTROL.sub(lambda m: named.get(m.group(), f"\\x{ord(m.group()):02x}"), text) if text else text
+
+
+def page_ref(hit: Hit) -> str:
+    """``p. 12, `` for a passage of a PDF; empty for other formats."""
+    return pages_ref(hit.page_start, hit.page_end) + ", " if hit.page_start else ""
 
 
 def columns(text: str) -> int:
@@ -253,7 +260,12 @@ def show_text(shown: Shown, view: View) -> Iterator[str]:
     title = fit_title(printable(head.title), view.width - columns(meta))
     yield (f"{BOLD}{title}{RESET}" if view.color else title) + meta
     column = max(len(label(h)) for h in shown.passages)
+    page = None
     for hit in shown.passages:
+        if hit.page_start and hit.page_start != page:
+            page = hit.page_end or hit.page_start
+            place = f"{os.path.basename(hit.path)} {pages_ref(hit.page_start, hit.page_end)}"
+            yield from ("", f"{DIM}{place}{RESET}" if view.color else place)
         marker = ">" if hit.passage_id in shown.targets else " "
         first = f"{marker} {label(hit).rjust(column)}  "
         tag = f"[{hit.kind}] " if hit.kind != "body" else ""
@@ -272,10 +284,14 @@ def report_text(report: IndexReport) -> str:
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {report.skipped} skipped in {report.seconds:.2f} s; "
         f"the index holds {report.documents} documents, {report.passages} passages"
-    )
+    ) + (f"\n{len(report.scanned)} scanned PDF(s) without a text layer not indexed (pip install "
+         f"'searchkit[ocr]' and tesseract-ocr read them): {', '.join(report.scanned)}" if report.scanned else "")
 
 
 def report_json(report: IndexReport) -> str:
     keys = ("added", "updated", "removed", "unchanged", "skipped", "documents", "passages", "seconds")
     data = asdict(report)
-    return json.dumps({k: data[k] for k in keys}, separators=(",", ":"))
+    out = {k: data[k] for k in keys}
+    if report.scanned:
+        out["scanned"] = report.scanned
+    return json.dumps(out, separators=(",", ":"))

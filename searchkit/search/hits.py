@@ -34,6 +34,8 @@ class Hit:
     char_start: int
     char_end: int
     citation: str
+    page_start: Optional[int] = None  # a PDF's pages the passage runs over
+    page_end: Optional[int] = None
     turn: str = ""  # question, answer or statement in a Q/A transcript; "" elsewhere
     question: str = ""  # an answer's question (passage id)
     answers: list[str] = field(default_factory=list)  # a question's answers (passage ids)
@@ -70,6 +72,8 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         char_start=stored.get("char_start", 0),
         char_end=stored.get("char_end", 0),
         citation=citation.plain(stored),
+        page_start=stored.get("page_start"),
+        page_end=stored.get("page_end"),
         turn=stored.get("turn", ""),
         question=stored.get("question", ""),
         answers=list(stored.get("answers") or []),

@@ -16,10 +16,11 @@ from searchkit.store.store import Store
 
 EXPORT_KEYS = (
     "doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",
-    "source", "place", "country", "speaker", "url", "text", "char_start", "char_end", "sentences", "turn",
-    "question", "answers",
+    "source", "place", "country", "speaker", "url", "symbol", "page_start", "page_end", "ocr", "text", "char_start",
+    "char_end", "sentences", "turn", "question", "answers",
 )
-DEFAULTS: dict[str, Any] = {"para_label": "", "kind": "body", "date_inferred": False, "year": None, "answers": []}
+DEFAULTS: dict[str, Any] = {"para_label": "", "kind": "body", "date_inferred": False, "year": None,
+                            "page_start": None, "page_end": None, "ocr": False, "answers": []}
 
 
 def passages(store: Store) -> Iterator[dict[str, Any]]:

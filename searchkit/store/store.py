@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 # Bump whenever what is stored changes (schema, passage fields and segmentation, manifest layout): an index
 # written with another version says "rebuild needed" instead of failing strangely.
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 REBUILD = "rebuild needed: searchkit index --rebuild"
 ARTIFACT = "artifact.{}.json"
 

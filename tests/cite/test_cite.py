@@ -9,7 +9,8 @@ import pytest
 
 KEYS = [
     "verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
-    "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph", "diff", "editorial",
+    "char_start", "char_end", "page_start", "page_end", "quote", "title", "date", "source", "speaker", "url",
+    "citation", "cross_paragraph", "diff", "editorial",
 ]
 
 STATEMENT = (

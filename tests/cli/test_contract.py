@@ -19,11 +19,11 @@ from tests.conftest import write_corpus
 
 EXACT = "We oppose unilateral sanctions"
 HIT_KEYS = ["rank", "score", "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "url",
-            "kind", "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation",
-            "turn", "question", "answers"]
+            "kind", "speaker", "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "page_start",
+            "page_end", "citation", "turn", "question", "answers"]
 CITE_KEYS = ["verdict", "similarity", "doc_id", "passage_id", "para", "para_label", "path", "line", "column",
-             "char_start", "char_end", "quote", "title", "date", "source", "speaker", "citation", "cross_paragraph",
-             "diff", "editorial"]
+             "char_start", "char_end", "page_start", "page_end", "quote", "title", "date", "source", "speaker", "url",
+             "citation", "cross_paragraph", "diff", "editorial"]
 PASSAGE_KEYS = ["doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",
                 "source", "place", "country", "speaker", "text", "char_start", "char_end"]
 INDEX_KEYS = ["added", "updated", "removed", "unchanged", "skipped", "documents", "passages", "seconds"]

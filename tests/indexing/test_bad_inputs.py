@@ -32,7 +32,7 @@ def write_bad_folder(root: Path) -> None:
     (root / "odd name -x.txt").write_text("odd name\n", encoding="utf-8")
     (root / "new\nline.txt").write_text("newline name\n", encoding="utf-8")
     (root / os.fsdecode(b"caf\xe9.txt")).write_text("latin name\n", encoding="utf-8")
-    (root / "notes.md").write_text("not an input\n", encoding="utf-8")
+    (root / "notes.rtf").write_text("{\\rtf1 not read}\n", encoding="utf-8")
 
 
 def test_a_folder_of_bad_inputs(run, tmp_path):
@@ -42,7 +42,10 @@ def test_a_folder_of_bad_inputs(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert sorted(result.stderr.splitlines()) == sorted(
         f"searchkit: {line}" for line in [
-            f"skipped {root}/bin.txt: looks binary (it holds NUL bytes); only .txt and .jsonl text is indexed",
+            f"skipped {root}/bin.txt: looks binary (it holds NUL bytes); searchkit reads .txt, .md, .jsonl, .html, "
+            ".htm, .pdf, .docx",
+            f"skipped {root}/notes.rtf: .rtf is not a format searchkit reads (.txt, .md, .jsonl, .html, .htm, .pdf, "
+            ".docx)",
             f"skipped {root}/blank.txt: is empty (only white space)",
             f"{root}/cp1252.txt: not UTF-8, read as cp1252",
             f"skipped {root}/dangling.txt: is a broken symlink (its target is gone)",
@@ -57,7 +60,7 @@ def test_a_folder_of_bad_inputs(run, tmp_path):
         ]
     )
     report = json.loads(result.stdout)
-    assert (report["added"], report["skipped"], report["documents"]) == (8, 10, 8)
+    assert (report["added"], report["skipped"], report["documents"]) == (8, 11, 8)
     ids = {json.loads(line)["doc_id"] for line in run("search", "name", "--json").stdout.splitlines()}
     assert ids == {"odd name -x.txt", "new\nline.txt", "caf\\xe9.txt"}
     hit = json.loads(run("search", "crème", "--json").stdout)

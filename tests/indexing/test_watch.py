@@ -23,7 +23,7 @@ def test_changes_trigger_one_run_each_burst(tmp_path, monkeypatch):
     try:
         time.sleep(0.5)  # the observer is up
         (index / "_searchkit_1.toc").write_bytes(b"our own commit")
-        (source / "notes.md").write_text("not an input", encoding="utf-8")
+        (source / "notes.rtf").write_text("not an input", encoding="utf-8")
         time.sleep(1.0)
         assert runs == []
         for n in range(3):

@@ -79,8 +79,8 @@ def test_show_json_keys(run, mekong):
     row = rows(run("show", "mekong.txt#2", "-C", "0", "--json", index=mekong))[0]
     assert list(row) == [
         "doc_id", "passage_id", "para", "para_label", "title", "date", "source", "path", "url", "kind", "speaker",
-        "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "citation", "turn", "question",
-        "answers", "target",
+        "text", "spans", "doc_spans", "matched_forms", "char_start", "char_end", "page_start", "page_end", "citation",
+        "turn", "question", "answers", "target",
     ]
 
 

@@ -11,8 +11,8 @@ from tests.conftest import FIXTURES, SEEDS
 
 EXPORT_KEYS = [
     "doc_id", "passage_id", "para", "para_label", "path", "kind", "title", "date", "date_inferred", "year",
-    "source", "place", "country", "speaker", "url", "text", "char_start", "char_end", "sentences", "turn",
-    "question", "answers",
+    "source", "place", "country", "speaker", "url", "symbol", "page_start", "page_end", "ocr", "text", "char_start",
+    "char_end", "sentences", "turn", "question", "answers",
 ]
 
 
@@ -40,7 +40,8 @@ def test_export_prints_every_passage_in_reading_order_with_stable_keys(run, seed
         "para_label": "", "path": first["path"], "kind": "title",
         "title": "Chinese Ambassador lauds ASEAN’s cooperation in COVID-19 fight", "date": "",
         "date_inferred": False, "year": None, "source": "VNA", "place": "Jakarta", "country": "", "speaker": "",
-        "url": "", "text": "Chinese Ambassador lauds ASEAN’s cooperation in COVID-19 fight", "char_start": 0,
+        "url": "", "symbol": "", "page_start": None, "page_end": None, "ocr": False,
+        "text": "Chinese Ambassador lauds ASEAN’s cooperation in COVID-19 fight", "char_start": 0,
         "char_end": 62, "sentences": [[0, 62]], "turn": "", "question": "", "answers": [],
     }
     assert run("export", "--format", "json", index=seeds_index).stdout == run("export", index=seeds_index).stdout
