@@ -156,3 +156,15 @@ def test_counts_equal_search_grouped_by_hand_on_un_speeches(tmp_path_factory):
 
 def test_seeds_are_where_the_tests_expect_them():
     assert SEEDS.is_dir()
+
+
+def test_a_wide_table_continues_in_blocks_and_bars_are_coloured_only_when_asked(run, seeds_index):
+    out = run("count", "China", "--by", "source,month", "--width", "40", index=seeds_index).stdout.splitlines()
+    assert out[2:8] == ["source  2020-07  2020-08  2020-09", "TGVN          0        0        0",
+                        "VNA           7        0        0", "MFA           0        0        0",
+                        "(none)        0        0        0", ""]
+    assert out[-5:] == ["source   (none)", "TGVN         13", "VNA           5", "MFA           0", "(none)        0"]
+    assert all(len(line) <= 40 for line in out[2:])
+    plain = run("count", "China", index=seeds_index).stdout
+    assert "\x1b[" not in plain and "█" in plain
+    assert "\x1b[36m█" in run("count", "China", "--color", "always", index=seeds_index).stdout
