@@ -6,12 +6,17 @@ query the system answers with nothing scores 0 (every judged query counts, as ``
 
 Peers, each over title + text of every document, with the query as plain words:
 plain Whoosh (BM25F, StemmingAnalyzer, OR query), SQLite FTS5 (``porter unicode61``, ``bm25()``), and,
-when installed, rank_bm25 (BM25Okapi) and bm25s (English stop words), both with the Porter2 stemmer.
+when installed (``pip install -e ".[bench]"``), rank_bm25 (BM25Okapi) and bm25s (English stop words), both
+with the Porter2 stemmer, and tantivy (``en_stem``, BM25).
+
+``paired_test`` says whether a difference in mean nDCG@10 between two systems over the same queries could
+be chance: a two-sided paired randomisation test (each query's pair of scores swapped at random).
 """
 
 from __future__ import annotations
 
 import math
+import random
 import re
 import sqlite3
 import tempfile
@@ -46,6 +51,25 @@ def average_precision(ranked: list[str], rels: dict[str, int]) -> float:
 def recall(ranked: list[str], rels: dict[str, int], k: int = 100) -> float:
     relevant = {d for d, r in rels.items() if r > 0}
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def per_query_ndcg(run: Run, qrels: Qrels) -> dict[str, float]:
+    """nDCG@10 of every judged query (0 for one the run answers with nothing)."""
+    return {qid: ndcg10(trec_order(run.get(qid, []))[:100], rels) for qid, rels in qrels.items()}
+
+
+def paired_test(first: dict[str, float], second: dict[str, float], rounds: int = 10000, seed: int = 1) -> float:
+    """Two-sided p-value of the mean difference ``first - second`` over the queries both scored, by
+    randomisation: under the null hypothesis each query's two scores are exchangeable, so each round
+    flips the sign of every per-query difference with probability 1/2."""
+    diffs = [first[q] - second[q] for q in first if q in second]
+    if not diffs:
+        return float("nan")
+    observed = abs(sum(diffs))
+    rng = random.Random(seed)
+    as_large = sum(abs(sum(d if rng.random() < 0.5 else -d for d in diffs)) >= observed - 1e-12
+                   for _ in range(rounds))
+    return (as_large + 1) / (rounds + 1)
 
 
 def evaluate(run: Run, qrels: Qrels) -> tuple[float, float, float]:
@@ -174,4 +198,31 @@ def bm25s_run(docs: dict[str, tuple[str, str]], queries: list[tuple[str, str]]) 
     return timed(queries, one)
 
 
-PEERS: dict[str, Callable[..., Any]] = {"fts5": fts5, "rank_bm25": rank_bm25, "bm25s": bm25s_run}
+def tantivy_run(docs: dict[str, tuple[str, str]], queries: list[tuple[str, str]]) -> Optional[tuple[Run, list[float]]]:
+    try:
+        import tantivy
+    except ImportError:
+        return None
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for field in ("title", "text"):
+        builder.add_text_field(field, tokenizer_name="en_stem")
+    index = tantivy.Index(builder.build())
+    writer = index.writer()
+    for ident, (title, text) in docs.items():
+        writer.add_document(tantivy.Document(id=ident, title=title, text=text))
+    writer.commit()
+    index.reload()
+    searcher = index.searcher()
+
+    def one(text: str) -> list[tuple[str, float]]:
+        words = plain_words(text)
+        if not words:
+            return []
+        hits = searcher.search(index.parse_query(" ".join(words), ["title", "text"]), 100).hits
+        return [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+    return timed(queries, one)
+
+
+PEERS: dict[str, Callable[..., Any]] = {"fts5": fts5, "rank_bm25": rank_bm25, "bm25s": bm25s_run,
+                                        "tantivy": tantivy_run}

@@ -100,7 +100,7 @@ def has_accents(text: str) -> bool:
     far faster than a character class over a long passage."""
     if text.isascii():
         return False
-    raw = text.encode("utf-8")
+    raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate (an undecodable byte, escaped) is no accent
     return any(mark in raw for mark in _ACCENT_MARKS)
 
 

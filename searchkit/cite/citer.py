@@ -20,6 +20,7 @@ from searchkit.cite.quotation import Part, Quotation, find_parts, overlaps_edge,
 from searchkit.cite.typography import tokens
 from searchkit.errors import QueryError
 from searchkit.ingest.locate import Locator
+from searchkit.query import limits
 from searchkit.store.store import Store
 
 NEAR = 0.7  # least similarity for "near": one word wrong in four still is; an invented sentence is not
@@ -63,6 +64,7 @@ class Citer:
         self.style = style
         self.locator = Locator(getattr(store.manifest, "docs", None))
         self.stale: set[str] = set()  # files changed since they were indexed (no line/column for them)
+        self.limits: list[str] = []  # what the last lookup left out to stay within its limits
 
     def close(self) -> None:
         self.candidates.close()
@@ -74,7 +76,20 @@ class Citer:
         self.close()
 
     def cite(self, text: str) -> list[Citation]:
-        """Every exact occurrence, earliest date first; else the near matches; else one ``none``."""
+        """Every exact occurrence, earliest date first; else the near matches; else one ``none``. A
+        quotation longer than ``Limits.query_chars`` is refused (a part of it would be another quotation);
+        past the time limit, fewer candidates are verified (``limits.current().cuts`` says so)."""
+        with limits.request() as budget:
+            if len(text) > budget.limits.query_chars:
+                raise limits.TooCostly(f"the quotation has {len(text):,} characters, more than the "
+                                       f"{budget.limits.query_chars:,} cite reads ({limits.setting('query_chars')}); "
+                                       "quote a sentence or a paragraph of it")
+            try:
+                return self._cite(text)
+            finally:
+                self.limits = list(budget.cuts)
+
+    def _cite(self, text: str) -> list[Citation]:
         quote = parse_quotation(text)
         found, ranked = self._find_exact(quote)
         results = self._sorted(found) if found else self._near(quote, ranked)
@@ -99,7 +114,10 @@ class Citer:
 
     def _exact(self, docnums: list[int], parts: list[str]) -> list[Citation]:
         out = []
-        for docnum in docnums:
+        budget = limits.current()
+        for n, docnum in enumerate(docnums):
+            if n and n % 16 == 0 and budget.exhausted(f"verifying after {n} of {len(docnums)} passages"):
+                break
             window = self.candidates.window([docnum])
             out += [self._citation(window, spans, "exact", 1.0) for spans in find_parts(window, parts)]
         return out

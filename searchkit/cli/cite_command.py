@@ -57,6 +57,8 @@ def _cite_one(citer: Any, quote: str, as_json: bool) -> ExitCode:
     from searchkit.render.cite import citation_json, cite_lines
 
     cites = citer.cite(quote)
+    for note in citer.limits:
+        warn(f"limited: {note}")
     for cite in cites:
         if as_json:
             click.echo(citation_json(cite))
@@ -93,6 +95,8 @@ def _cite_many(citer: Any, items: list[Any], as_json: bool) -> ExitCode:
             cites = [] if item.error else citer.cite(item.text)
         except QueryError as exc:
             item.error = str(exc)
+        for note in citer.limits if not item.error else ():
+            warn(f"{item.where}: quotation {item.n} limited: {note}" if item.where else f"limited: {note}")
         if item.error:
             warn(f"{item.where}: quotation {item.n} {item.error}" if item.where else item.error)
             failed += 1

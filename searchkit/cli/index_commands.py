@@ -201,18 +201,22 @@ def verify_cmd(ctx: click.Context, index_dir: Optional[str]) -> None:
 
 @click.command("serve")
 @click.option("--stop", is_flag=True, help="Stop the server of this index, and wait until it is gone.")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=4, show_default=True, metavar="N",
+              help="Requests answered at once, each by a worker process.")
 @index_option
 @click.pass_context
 @handle_errors
-def serve_cmd(ctx: click.Context, stop: bool, index_dir: Optional[str]) -> None:
+def serve_cmd(ctx: click.Context, stop: bool, workers: int, index_dir: Optional[str]) -> None:
     """Keep the index open so that each `searchkit search` answers at once (stop: --stop or Ctrl-C)."""
     from searchkit.cli.serve import serve, stop_server
 
     directory = index_path(ctx, index_dir)
     if stop:
+        if given(ctx, "workers"):
+            raise CliError("--workers applies to starting a server, not to --stop; drop it")
         warn(f"stopped the server of {directory}" if stop_server(directory) else f"no server runs for {directory}")
         return
-    serve(directory, ctx.find_root().command, note=warn)
+    serve(directory, ctx.find_root().command, note=warn, workers=workers)
     warn(f"stopped serving {directory}")
 
 

@@ -21,6 +21,7 @@ from searchkit.cli.index_commands import (
     verify_cmd,
 )
 from searchkit.cli.search_commands import search_cmd, show_cmd
+from searchkit.cli.web_command import web_cmd
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,6 +43,7 @@ main.add_command(show_cmd)
 main.add_command(cite_cmd)
 main.add_command(export_cmd)
 main.add_command(serve_cmd)
+main.add_command(web_cmd)
 main.add_command(count_cmd)
 main.add_command(kwic_cmd)
 main.add_command(terms_cmd)

@@ -38,12 +38,16 @@ def send(sock: Any, message: dict[str, Any]) -> None:
     sock.sendall(len(data).to_bytes(8, "big") + data)
 
 
-def receive(sock: Any) -> Optional[dict[str, Any]]:
-    """One length-prefixed message, or None when the peer closed the connection first."""
+def receive(sock: Any, most: int = 0) -> Optional[dict[str, Any]]:
+    """One length-prefixed message, or None when the peer closed the connection first; with ``most``, a
+    ValueError for a message longer than that (it cannot be one of ours)."""
     head = read_exactly(sock, 8)
     if head is None:
         return None
-    body = read_exactly(sock, int.from_bytes(head, "big"))
+    size = int.from_bytes(head, "big")
+    if most and size > most:
+        raise ValueError(f"a message of {size} bytes")
+    body = read_exactly(sock, size)
     return None if body is None else marshal.loads(body)
 
 

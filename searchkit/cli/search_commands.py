@@ -154,15 +154,26 @@ def search_one(searcher: Any, query: str, options: Any, fmt: str, view: Any) -> 
         for line in explain_lines(result):
             click.echo(line)
     emit_search(result, fmt, view)
+    for note in result.limits:
+        warn(f"limited: {note}")
     if result.suggestion:
-        warn(f"did you mean: {result.suggestion}")
+        warn(f"did you mean: {shortened(result.suggestion)}")
     if result.hits:
         return ExitCode.FOUND
     if fmt == "text":
         why = f" ({result.note})" if result.note else ""
-        none = f"no passages match {query!r}{why}"
-        warn(none if result.total == 0 else f"no hits on page {options.page} of {query!r}")
+        none = f"no passages match {shortened(query)!r}{why}"
+        warn(none if result.total == 0 else f"no hits on page {options.page} of {shortened(query)!r}")
     return ExitCode.NOT_FOUND
+
+
+def shortened(text: str, most: int = 80) -> str:
+    """``text``, or its start and end around an ellipsis when it is longer than ``most`` characters.
+
+    >>> shortened("a" * 100, 9)
+    'aaaa…aaaa'
+    """
+    return text if len(text) <= most else text[: most // 2] + "…" + text[-(most - 1) // 2:]
 
 
 def search_batch(searcher: Any, batch_file: str, options: Any, fmt: str) -> ExitCode:
@@ -185,6 +196,8 @@ def search_batch(searcher: Any, batch_file: str, options: Any, fmt: str) -> Exit
             warn(f"{item.where}: query {item.id or item.n} {item.error}")
             failed += 1
             continue
+        for note in result.limits:
+            warn(f"{item.where}: query {item.id or item.n} limited: {note}")
         all_found = all_found and bool(result.hits)
         for hit in result.hits:
             if fmt == "trec":

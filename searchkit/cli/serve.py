@@ -1,10 +1,12 @@
 """``searchkit serve``: a resident process that keeps an index open and answers ``searchkit search``.
 
 The client side is ``launch.py``: it sends the command line, working directory, environment and terminal
-facts over a Unix socket; the server runs the very same click command in-process, with its output
-captured in order, and sends that back. One request at a time: a query takes milliseconds here, and the
-process-wide state a command touches (cwd, environment, sys.stdout) stays simple. The server holds a lock
-file so that only one runs per index, and reopens the index whenever a commit changed it on disk.
+facts over a Unix socket; a worker process (``serve_pool.py``: several answer at once, each one request at
+a time, so that the process-wide state a command touches, cwd, environment and sys.stdout, stays simple)
+runs the very same click command with its output captured in order, and sends that back. A request that
+is not one (garbage, a client gone) costs a worker at most ``serve_pool.READ_SECONDS``; a command that
+fails with an unexpected error answers exit 2 with one line. The server holds a lock file so that only
+one runs per index, and each worker reopens the index whenever a commit changed it on disk.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ from typing import Any, Callable, Iterator, Optional
 import click
 
 from searchkit.cli.protocol import PROTOCOL, receive, send, socket_path
+from searchkit.cli.serve_pool import Pool
 from searchkit.errors import SearchkitError
+from searchkit.query.limits import Limits
+
+MAX_REQUEST_BYTES = 16 << 20  # argv, environment and cwd: far less; more is not a request
+WORKERS = 4  # requests answered at once (a slow one holds one worker, up to its time limit)
 
 LOCK_NAME = "serve.lock"
 Note = Callable[[str], None]
@@ -88,7 +95,8 @@ def become(env: dict[str, str]) -> None:
 
 
 def execute(command: click.Command, req: dict[str, Any]) -> dict[str, Any]:
-    """Run one forwarded command line exactly as the ``searchkit`` command (``command``) would."""
+    """Run one forwarded command line exactly as the ``searchkit`` command (``command``) would; a bug
+    answers exit 2 with one line, as a one-shot command would die with status 1 and a traceback."""
     log: list[tuple[int, str]] = []
     with client_context(req, log):
         try:
@@ -96,23 +104,56 @@ def execute(command: click.Command, req: dict[str, Any]) -> dict[str, Any]:
             code = 0
         except SystemExit as exc:
             code = exit_code(exc.code)
+        except Exception as exc:
+            log.append((1, f"searchkit: internal error ({type(exc).__name__}: {exc}); please report it\n"))
+            return {"code": 2, "output": log, "internal": True}
     return {"code": code, "output": log}
 
 
-def handle(conn: socket.socket, state: dict[str, Any]) -> None:
-    req = receive(conn)
-    if not req or req.get("protocol") != PROTOCOL:
-        send(conn, {"fallback": "unknown request"})
-        return
-    if req.get("stop"):
-        state["stop"] = True
-        send(conn, {"stopped": True})
-        return
+def well_formed(req: Any) -> bool:
+    """Whether ``req`` is a request a ``searchkit`` client sends (anything else is answered "unknown")."""
+    if not isinstance(req, dict) or req.get("protocol") != PROTOCOL:
+        return False
+    if req.get("stop") is True:
+        return True
+    strings = lambda xs: all(isinstance(x, str) for x in xs)  # noqa: E731
     try:
-        reply = execute(state["command"], req)
-    except Exception as exc:  # the client runs the command itself: the user still gets an answer
-        reply = {"fallback": f"{type(exc).__name__}: {exc}"}
-    send(conn, reply)
+        return (isinstance(req["argv"], list) and strings(req["argv"]) and isinstance(req["cwd"], str)
+                and isinstance(req["env"], dict) and strings(req["env"]) and strings(req["env"].values())
+                and [type(t) for t in req["tty"]] == [bool, bool] and [type(n) for n in req["size"]] == [int, int])
+    except (KeyError, TypeError):
+        return False
+
+
+def handle(conn: socket.socket, state: dict[str, Any], started: Callable[[float], None]) -> str:
+    """Answer one connection: "done", "stop" (a stop request), "garbage" or "recycle" (after an error that
+    may have left state behind)."""
+    try:
+        req = receive(conn, MAX_REQUEST_BYTES)
+    except (OSError, ValueError, EOFError, TypeError):
+        return "garbage"  # a client that sent no request, or not one in time: nothing to answer
+    if not well_formed(req):
+        reply(conn, {"fallback": "unknown request"})
+        return "garbage"
+    assert req is not None
+    if req.get("stop"):
+        reply(conn, {"stopped": True})
+        return "stop"
+    try:
+        started(Limits.from_env(req["env"]).seconds)
+    except SearchkitError:
+        started(Limits().seconds)  # a bad setting: the command itself says so
+    answer = execute(state["command"], req)
+    internal = answer.pop("internal", False)
+    reply(conn, answer)
+    return "recycle" if internal else "done"  # a bug may have left state behind: a fresh worker
+
+
+def reply(conn: socket.socket, message: dict[str, Any]) -> None:
+    try:
+        send(conn, message)
+    except OSError:
+        pass  # the client went away (or stopped reading): its answer is dropped, nothing else
 
 
 @contextmanager
@@ -144,16 +185,28 @@ def listen(path: str) -> socket.socket:
 
 
 def warm_up(directory: Path) -> None:
-    """Keep stores open between commands, and import and open everything a search needs (its searcher,
-    field lengths), so that the first client does not pay for it."""
-    from searchkit.search.searcher import Options, Searcher
-    from searchkit.store.store import Store, keep_stores_open
+    """Import everything a search needs (its first search opens and closes the index), so that workers
+    forked afterwards start ready; a store kept open here would be shared by them (see serve_pool)."""
+    from searchkit.search.searcher import search
+    from searchkit.store.store import Store
 
-    keep_stores_open()
-    Searcher.of(Store.open_cached(directory)).search("the united nations", Options(limit=1))
+    search(Store.open(directory, lazy=True), "the united nations", limit=1)
 
 
-def serve(directory: Path, command: click.Command, note: Optional[Note] = None) -> None:
+def open_for_worker(directory: Path) -> Callable[[], None]:
+    """What a new worker does first: keep the store open between commands, with its searcher warm."""
+
+    def start() -> None:
+        from searchkit.search.searcher import Options, Searcher
+        from searchkit.store.store import Store, keep_stores_open
+
+        keep_stores_open()
+        Searcher.of(Store.open_cached(directory)).search("the united nations", Options(limit=1))
+
+    return start
+
+
+def serve(directory: Path, command: click.Command, note: Optional[Note] = None, workers: int = WORKERS) -> None:
     """Answer forwarded command lines with ``command`` (the ``searchkit`` group) until ``searchkit serve
     --stop``, Ctrl-C or SIGTERM."""
     from searchkit.store.store import Store
@@ -162,7 +215,7 @@ def serve(directory: Path, command: click.Command, note: Optional[Note] = None) 
     Store.open(directory)  # no index, or an incompatible one: the usual one-line error, before anything else
     directory = directory.resolve()
     path = socket_path(str(directory))
-    state: dict[str, Any] = {"stop": False, "busy": False, "command": command}
+    state: dict[str, Any] = {"stop": False, "command": command}
     previous = on_signals(state)
     try:
         with server_lock(directory):
@@ -170,31 +223,19 @@ def serve(directory: Path, command: click.Command, note: Optional[Note] = None) 
             with closing(listen(path)) as sock:
                 try:
                     note(f"serving {directory} on {path}; stop with: searchkit serve --stop (or Ctrl-C)")
-                    loop(sock, state)
+                    serve_one = lambda conn, started: handle(conn, state, started)  # noqa: E731
+                    Pool(sock, serve_one, workers, open_for_worker(directory)).run(state)
                 finally:
                     os.unlink(path)
-    except KeyboardInterrupt:
-        pass
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
-def loop(sock: socket.socket, state: dict[str, Any]) -> None:
-    while not state["stop"]:
-        conn, _ = sock.accept()
-        state["busy"] = True
-        with conn:
-            handle(conn, state)
-        state["busy"] = False
-
-
-def on_signals(state: dict[str, bool]) -> dict[int, Any]:
-    """Ctrl-C and SIGTERM stop the server; one that arrives during a request lets it finish first."""
+def on_signals(state: dict[str, Any]) -> dict[int, Any]:
+    """Ctrl-C and SIGTERM stop the server once the requests under way are answered."""
 
     def interrupt(signum: int, frame: Any) -> None:
-        if not state["busy"]:
-            raise KeyboardInterrupt
         state["stop"] = True
 
     if threading.current_thread() is not threading.main_thread():

@@ -13,6 +13,7 @@ and ``tests/postings/test_phrasefile.py`` compare both on real speeches and on s
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from contextlib import contextmanager
@@ -58,25 +59,33 @@ class FastPhrase(wq.Phrase):
         return ListMatcher(ids, [float(counts[d]) for d in ids])
 
 
-_SCOPES: list[dict[tuple[int, str, tuple[str, ...]], tuple[Any, dict[int, int]]]] = []
+class _Scopes(threading.local):
+    """Each thread's open searches (the web server runs searches in several threads at once)."""
+
+    def __init__(self) -> None:
+        self.memos: list[dict[tuple[int, str, tuple[str, ...]], tuple[Any, dict[int, int]]]] = []
+
+
+_SCOPES = _Scopes()
 
 
 @contextmanager
 def remembering() -> Iterator[None]:
     """Within one search, a phrase's counts are computed once (matching and ranking both ask for them);
     nothing is kept from one search to the next."""
-    _SCOPES.append({})
+    _SCOPES.memos.append({})
     try:
         yield
     finally:
-        _SCOPES.pop()
+        _SCOPES.memos.pop()
 
 
 def leaf_counts(leaf: Any, field: str, words: tuple[str, ...]) -> dict[int, int]:
     """Local docnum -> occurrences of the phrase in one segment."""
-    if not _SCOPES:
+    memos = _SCOPES.memos
+    if not memos:
         return count_in_leaf(leaf, field, words)
-    memo, key = _SCOPES[-1], (id(leaf), field, words)
+    memo, key = memos[-1], (id(leaf), field, words)
     held = memo.get(key)
     if held is None or held[0] is not leaf:
         held = memo[key] = (leaf, count_in_leaf(leaf, field, words))

@@ -1,8 +1,9 @@
 """The query parser: text to a tree of ``tree`` nodes, written by hand so that no input can fail.
 
-Upper-case AND/OR/NOT are operators unless ``tree.read_mode`` decides the text is a pasted sentence;
-parentheses group; ``-``/``+`` and NOT exclude or require; ``field:`` applies to the word, phrase,
-group or ``[A TO B]`` range after it. Whatever cannot be read as syntax is read as words.
+Text that ``tree.read_mode`` finds to be prose (a sentence or paragraph typed or pasted in) is words, every
+token of it. Otherwise upper-case AND/OR/NOT are operators; parentheses group; ``-``/``+`` and NOT exclude
+or require; ``field:`` applies to the word, phrase, group or ``[A TO B]`` range after it.
+Whatever cannot be read as syntax is read as words.
 
 The language: plain words (ranked: more of them rank higher), ``"a phrase"``, ``"words near"~N``,
 ``AND OR NOT`` (upper case), ``-word`` and ``+word``, ``(groups)``, ``wild*``, ``fuzzy~``, and the fields
@@ -14,10 +15,14 @@ The language: plain words (ranked: more of them rank higher), ``"a phrase"``, ``
 >>> explain(parse('(ASEAN OR EU) AND trade'))
 '+({=ASEAN|asean} {=EU|eu}) +trade'
 
-Upper-case AND/OR/NOT in a pasted sentence are words, not operators:
+Upper-case AND/OR/NOT, parentheses, quotes and signs in a pasted sentence are words, not syntax:
 
 >>> explain(parse('BORDER DISPUTE BETWEEN ISRAEL AND SYRIA .'))
 'border disput between israel syria'
+>>> explain(parse('JOURNALS IN LIBRARIES (ANY TYPES OF LIBRARY), BOTH CURRENT AND BACK ISSUES'))
+'journal librari ani type librari both current back issu'
+>>> explain(parse('The minister said "no" to -5 degrees (not the title:fish AND year:2020 data*)'))
+'minist said no 5 degre titl fish year 2020 data'
 """
 
 from __future__ import annotations
@@ -198,13 +203,18 @@ def scoped(group: Group, name: str) -> Group:
 
 
 def parse(text: str) -> Group:
-    """The query tree of ``text``; input that yields nothing positive is read again as plain words."""
+    """The query tree of ``text``: prose as words; typed syntax parsed, and read again as plain words when
+    it yields nothing positive."""
     reading = read_mode(text)
-    tree = _Parser(text, reading).group()
+    tree = _Parser(text, reading).group() if reading.operators else Group()
     if not has_positive(tree) and not has_negative(tree):
-        plain = Reading(operators=False, acronyms=reading.acronyms)
-        words = [word_node(w, plain) for w in re.split(r"[\s\"()]+", text)]
-        tree = Group([(SHOULD, w) for w in words if isinstance(w, Words)])
+        tree = plain_words(text, Reading(operators=False, acronyms=reading.acronyms))
     return tree
+
+
+def plain_words(text: str, reading: Reading) -> Group:
+    """Every token of ``text`` a ranked word, whatever punctuation it carries."""
+    words = [word_node(w, reading) for w in re.split(r"[\s\"()]+", text.translate(QUOTES))]
+    return Group([(SHOULD, w) for w in words if isinstance(w, Words)])
 
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
 from searchkit.postings.phrases import FastPhrase
+from searchkit.query import limits
 from searchkit.query.tree import MUST, MUST_NOT, SHOULD, Alias, Field, Group, Node, Pattern, Phrase, Words, is_scoped
 
 TEXT_FIELDS = ("text", "title")
 CAPS_FIELD = "caps"
 RANKED = (Words, Alias, Pattern, Phrase)
 METADATA = ("country", "kind", "turn", "year", "date")  # what a passage is, not what it says: they score nothing
-MAX_EXPANSIONS = 64
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,20 @@ class Compiler:
         self.concepts: dict[tuple[Alt, ...], Concept] = {}
         self.has_kind = False
         self.metadata: dict[int, Any] = {}  # the query of each metadata clause compiled, by id of its node
+        self.budget = limits.current()
+        self.scanned = 0  # index terms looked at for wildcards so far (Limits.scanned_terms)
+        self.expanded: dict[Pattern, list[str]] = {}  # a pattern typed again is not expanded again
+        self.crowded: dict[str, int] = {}  # patterns matching more index terms than kept: how many
+        self.per_pattern = self.budget.limits.expansions  # terms kept per pattern (shared among several)
 
     def plan(self, tree: Group) -> Plan:
+        patterns = len(set(patterns_of(tree)))
+        self.per_pattern = min(self.budget.limits.expansions,
+                               max(8, self.budget.limits.expanded_terms // max(patterns, 1)))
         query = self.node(tree, SHOULD, TEXT_FIELDS)
         ranked = all(o == SHOULD and isinstance(n, RANKED) for o, n in tree.clauses)
         plan = Plan(query, list(self.concepts.values()), ranked, self.has_kind)
+        self.note_crowded()
         metadata = [n for o, n in tree.clauses if is_metadata(o, n)]
         if metadata and plan.concepts and all(is_metadata(o, n) or o == SHOULD and isinstance(n, RANKED)
                                               for o, n in tree.clauses):
@@ -124,7 +133,8 @@ class Compiler:
             core = or_query(shoulds) if shoulds else wq.Every()
         elif shoulds and content_required:
             core = wq.AndMaybe(core, or_query(shoulds))
-        return wq.And([core] + [wq.Not(q) for q in nots]) if nots else core
+        # AndNot walks the core's passages and skips the excluded; And with Not would walk every passage
+        return wq.AndNot(core, or_query(nots)) if nots and or_query(nots) is not wq.NullQuery else core
 
     def words(self, node: Words, occur: str, fields: tuple[str, ...], scoring: bool) -> Any:
         """Ranked words score term by term; a required or excluded one that analyses to several terms
@@ -164,18 +174,67 @@ class Compiler:
         return or_query([wq.Term("date", d) for d in overlapping_dates(self.reader, node.low, node.high)])
 
     def expand(self, node: Pattern) -> list[str]:
-        """The index terms a wildcard or fuzzy word stands for (most frequent first, capped)."""
+        """The index terms a wildcard or fuzzy word stands for: the most frequent ``Limits.expansions``."""
+        if node not in self.expanded:
+            self.expanded[node] = self._expand(node)
+        return self.expanded[node]
+
+    def _expand(self, node: Pattern) -> list[str]:
         if node.fuzzy:
             from searchkit.analysis.chain import terms
 
             stem = (terms(node.text) or [node.text])[0]
             found = wq.FuzzyTerm("text", stem, maxdist=node.fuzzy, prefixlength=1).existing_terms(
                 self.reader, expand=True)
-            words = {t.decode() if isinstance(t, bytes) else t for _, t in found}
+            frequency = {t: self.reader.doc_frequency("text", t)
+                         for t in {t.decode() if isinstance(t, bytes) else t for _, t in found}}
         else:
-            words = set(pattern_terms(self.reader, node.text))
-        ranked = sorted(words, key=lambda t: -self.reader.doc_frequency("text", t))
-        return ranked[:MAX_EXPANSIONS]
+            frequency = self.pattern_terms(node.text)
+        ranked = sorted(frequency, key=lambda t: (-frequency[t], t))
+        if len(ranked) > self.per_pattern:
+            self.crowded[explain_pattern(node)] = len(ranked)
+        return ranked[: self.per_pattern]
+
+    def note_crowded(self) -> None:
+        """One note for every wildcard or fuzzy word that matched more index terms than it keeps."""
+        if not self.crowded:
+            return
+        named = [f"{p} ({n:,})" for p, n in list(self.crowded.items())[:3]]
+        more = f" and {len(self.crowded) - 3} more" if len(self.crowded) > 3 else ""
+        settings = f"{limits.setting('expansions')}, {limits.setting('expanded_terms')}"
+        self.budget.cut(f"kept the {self.per_pattern} most frequent index terms of each of "
+                        f"{', '.join(named)}{more} ({settings}); more letters before the * (or fewer ~, "
+                        "fewer wildcards) narrow it")
+
+    def pattern_terms(self, pattern: str) -> dict[str, int]:
+        """Index terms matching a wildcard, with their passage frequency in the text, looking at no more
+        index terms than the query has left of ``Limits.scanned_terms`` (and stopping when time is up)."""
+        found: dict[str, int] = {}
+        left = self.budget.limits.scanned_terms - self.scanned
+        for n, (term, df) in enumerate(pattern_terms(self.reader, pattern)):
+            if n >= left or (n % 2048 == 2047 and self.budget.exhausted("expanding wildcards")):
+                if n >= left:
+                    self.budget.cut(f"looked at {self.budget.limits.scanned_terms:,} index terms for wildcards "
+                                    f"({limits.setting('scanned_terms')}): later wildcards found less; "
+                                    "give more letters before the * or fewer wildcards")
+                break
+            if term is not None:
+                found[term] = max(found.get(term, 0), df)
+        else:
+            n = -1
+        self.scanned += n + 1
+        return found
+
+
+def patterns_of(node: Node) -> Iterator[Pattern]:
+    """The wildcards and fuzzy words of a tree, as often as typed."""
+    if isinstance(node, Group):
+        for _, child in node.clauses:
+            yield from patterns_of(child)
+    elif isinstance(node, Field) and node.node is not None:
+        yield from patterns_of(node.node)
+    elif isinstance(node, Pattern):
+        yield node
 
 
 def is_metadata(occur: str, node: Node) -> bool:
@@ -188,18 +247,27 @@ def is_filter(node: Node) -> bool:
     return isinstance(node, Field) or is_scoped(node)
 
 
-def pattern_terms(reader: Any, pattern: str) -> Iterable[str]:
-    """Index terms (stems) matching a wildcard. The index holds stems, so ``cooperat*`` must also find
-    ``cooper``, the stem of "cooperation": a stem that the pattern's literal start begins with counts when
-    the stemmer can have cut it there (it removes at most a few letters)."""
+def pattern_terms(reader: Any, pattern: str) -> Iterator[tuple[Optional[str], int]]:
+    """Index terms (stems) matching a wildcard, with their passage frequency in the text (0 for a term of
+    titles only), and None for each term looked at that does not match. The index holds stems, so
+    ``cooperat*`` must also find ``cooper``, the stem of "cooperation": a stem that the pattern's literal
+    start begins with counts when the stemmer can have cut it there (it removes at most a few letters)."""
     prefix = re.split(r"[*?]", pattern, 1)[0]
     regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
+    # Every match starts with the literal prefix; a cut stem with all but its last four letters of it.
+    scan = prefix if len(prefix) < 4 else prefix[: max(3, len(prefix) - 4)]
     for fieldname in TEXT_FIELDS:
-        for raw in reader.expand_prefix(fieldname, prefix[:3]) if len(prefix) >= 3 else reader.lexicon(fieldname):
+        for raw, info in reader.iter_prefix(fieldname, scan):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             if regex.fullmatch(term) or (len(prefix) >= 4 and cut_stem(prefix, term)
                                          and len(prefix) - len(term) <= 3 and prefix == pattern.rstrip("*")):
-                yield term
+                yield term, info.doc_frequency() if fieldname == "text" else 0
+            else:
+                yield None, 0
+
+
+def explain_pattern(node: Pattern) -> str:
+    return node.text + (f"~{node.fuzzy}" if node.fuzzy else "")
 
 
 def cut_stem(prefix: str, term: str) -> bool:

@@ -14,7 +14,8 @@ from searchkit.analysis.chain import STOP_WORDS, terms
 FIELDS = ("title", "source", "speaker", "country", "kind", "turn", "year", "date")
 OPERATORS = ("AND", "OR", "NOT")
 MUST, SHOULD, MUST_NOT = "+", "", "-"
-# Pasted text is read as words once it is this long (operators and all), unless parentheses group it.
+# Text of this many words or more that reads as prose (stop words, or all capitals) is pasted, not typed:
+# every character of it is text, operators, parentheses, quotes and all.
 PROSE_WORDS = 5
 SHOUTED_WORDS = 3
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
@@ -76,28 +77,38 @@ Node = Union[Words, Phrase, Pattern, Alias, Field, Group]
 
 @dataclass
 class Reading:
-    """How the raw text is read: are AND/OR/NOT operators, are upper-case words acronyms."""
+    """How the raw text is read: is it syntax (AND/OR/NOT, parentheses, quotes, signs, fields, wildcards)
+    or prose whose every token is a word; are upper-case words acronyms."""
 
     operators: bool = True
     acronyms: bool = True
 
 
 def read_mode(text: str) -> Reading:
-    """Decide whether upper-case words are operators/acronyms or just a sentence typed or pasted in capitals."""
+    """Decide from the shape of the whole text whether it is a typed query (syntax, acronyms) or prose
+    typed or pasted in: five words or more with stop words among them, or all in capitals. Whatever
+    punctuation prose holds (parentheses, quotes, a capital AND) is part of the prose.
+
+    >>> read_mode('ASEAN AND (RCEP OR CPTPP) NOT Japan')
+    Reading(operators=True, acronyms=True)
+    >>> read_mode('USE OF JOURNALS IN LIBRARIES (ANY TYPES OF LIBRARY), BOTH CURRENT AND BACK ISSUES')
+    Reading(operators=False, acronyms=False)
+    """
     words = [w for w in re.findall(r"[^\s()\"]+", text) if w not in OPERATORS and re.search(r"\w", w)]
     shouted = not re.search(r"[a-z]", text) and len(words) >= SHOUTED_WORDS
-    stops = sum(1 for w in words if w.lower() in STOP_WORDS)
-    prose = len(words) >= PROSE_WORDS and (shouted or stops >= 2) and "(" not in text
+    stops = sum(1 for w in words if re.sub(r"\W", "", w.lower()) in STOP_WORDS)
+    prose = len(words) >= PROSE_WORDS and (shouted or stops >= 2)
     return Reading(operators=not prose, acronyms=not shouted)
 
 
 def word_node(text: str, reading: Reading) -> Optional[Node]:
-    """A typed word: a pattern if it has ``*``/``?`` or ends in ``~``, else its analyzed terms."""
-    fuzzy = re.fullmatch(r"(.*\w)~([12]?)", text)
+    """A typed word: a pattern if it has ``*``/``?`` or ends in ``~`` (typed syntax only), else its
+    analyzed terms."""
+    fuzzy = re.fullmatch(r"(.*\w)~([12]?)", text) if reading.operators else None
     if fuzzy:
         return Pattern(fold(fuzzy.group(1)), fuzzy=int(fuzzy.group(2) or 1))
     text = re.sub(r"(?<=\w)[?!.,;:]+$", "", text)  # "titles?" ends a question: no wildcard
-    if re.search(r"\w[*?]|[*?]\w", text) and re.fullmatch(r"[\w*?'’-]+", text):
+    if reading.operators and re.search(r"\w[*?]|[*?]\w", text) and re.fullmatch(r"[\w*?'’-]+", text):
         return Pattern(fold(text))
     found = tuple(terms(text))
     exact = reading.acronyms and is_acronym(text) and text not in OPERATORS

@@ -208,8 +208,9 @@ def explain_line(hit: Hit) -> str:
 
 
 def hit_keys(hit: Hit, keys: Sequence[str] = HIT_KEYS) -> tuple[str, ...]:
-    """``keys``, and ``more`` (with --by-doc) and ``explain`` (with --explain) when the hit has them."""
-    return tuple(keys) + tuple(k for k in ("more", "explain") if getattr(hit, k, None) is not None)
+    """``keys``, and ``more`` (with --by-doc), ``explain`` (with --explain) and ``limits`` (what a bounded
+    search left out) when the hit has them."""
+    return tuple(keys) + tuple(k for k in ("more", "explain", "limits") if getattr(hit, k, None) is not None)
 
 
 def hit_json(hit: Hit, keys: Sequence[str] = HIT_KEYS, **extra: object) -> str:

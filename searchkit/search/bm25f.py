@@ -18,8 +18,9 @@ from typing import Any, Optional
 
 from searchkit.postings.phrases import phrase_counts
 from searchkit.postings.readers import Postings
+from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept, alt_query
-from searchkit.search.parameters import DOC_IDF, K1
+from searchkit.search import parameters
 from searchkit.search.units import Raw, best_first, make_units
 
 Scores = dict[int, float]
@@ -74,7 +75,8 @@ def idf(post: Any, df: int) -> float:
 
 
 def saturate(scores: dict[int, float], weight: float) -> Scores:
-    return {d: weight * x * (K1 + 1.0) / (K1 + x) for d, x in scores.items()}
+    k1 = parameters.K1
+    return {d: weight * x * (k1 + 1.0) / (k1 + x) for d, x in scores.items()}
 
 
 def bm25f(units: Any, raw: Raw, weight: float) -> Scores:
@@ -84,7 +86,8 @@ def bm25f(units: Any, raw: Raw, weight: float) -> Scores:
         return saturate(units.combine(raw), weight)
     ((field, freqs),) = raw.items()
     codes, norm = units.norms(field)
-    return {d: weight * (x := tf * norm[codes[d]]) * (K1 + 1.0) / (K1 + x) for d, tf in freqs.items()}
+    k1 = parameters.K1
+    return {d: weight * (x := tf * norm[codes[d]]) * (k1 + 1.0) / (k1 + x) for d, tf in freqs.items()}
 
 
 def merge_into(total: Scores, scores: Scores) -> None:
@@ -158,13 +161,16 @@ def concept_scores(post: Postings, units: Any, concept: Concept, evidence: Optio
     alternative's raw frequencies are kept in ``seen``."""
     best: Scores = {}
     most = 0
-    for alt in concept.alts:
+    budget = limits.current()
+    for n, alt in enumerate(concept.alts):
+        if n and budget.exhausted(f"ranking {concept.label!r} after {n} of its {len(concept.alts)} terms"):
+            break
         raw, df = raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
         if seen is not None:
             seen[alt] = (raw, df)
         if not raw:
             continue
-        if DOC_IDF and units.by_doc:
+        if parameters.DOC_IDF and units.by_doc:
             freqs = units.combine(raw)
             df = len(freqs)
             scores = saturate(freqs, idf(units, df))

@@ -40,6 +40,8 @@ class Hit:
     sentences: list[tuple[int, int]] = field(default_factory=list)  # for fragments; not in --json
     more: Optional[int] = None  # with --by-doc: the document's other matching passages
     explain: Optional[dict[str, float]] = None  # with --explain: the score's parts
+    limits: Optional[list[str]] = None  # what the search left out to stay within its limits, if anything
+    url: str = ""  # the source's address when known (for citations); not in --json
     answer: Optional[str] = None  # with --with-answers, under a question: the text of its answer's start
 
 
@@ -71,4 +73,5 @@ def make_hit(rank: int, score: Optional[float], stored: dict[str, Any], matchers
         question=stored.get("question", ""),
         answers=list(stored.get("answers") or []),
         sentences=stored_sentences(stored.get("sentences"), text) or [],
+        url=stored.get("url", ""),
     )

@@ -23,3 +23,6 @@ PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.5, 100
 # FEEDBACK_MIN_CONCEPTS concepts or more.
 FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 10, 20, 0.5, 1000
 FEEDBACK_MIN_CONCEPTS = 3
+# Feedback is damped for diffuse results: its share falls in proportion when the clarity of the best
+# results (rerank.feedback_share, in nats) is below FEEDBACK_FOCUS; 0 never damps it.
+FEEDBACK_FOCUS = 0.0

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Optional
 
 from searchkit.postings.readers import Postings
+from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept
+from searchkit.search import parameters
 from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, raw_frequencies
-from searchkit.search.parameters import FEEDBACK_MIN_CONCEPTS
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
 
@@ -27,7 +28,11 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     units = make_units(post, by_doc)
     evidence: set[int] = set()
     ranking = Ranking(units=units, explained=explained)
-    for concept in concepts:
+    budget = limits.current()
+    for n, concept in enumerate(concepts):
+        if n and budget.exhausted(f"ranking after {n} of the query's {len(concepts)} words and phrases"):
+            concepts = concepts[:n]
+            break
         scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
         ranking.add(concept.label, scores, concept.weight)
         ranking.dfs.append(df)
@@ -38,8 +43,11 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
         keep = evidence if allowed is None else evidence & allowed
     if keep is not None:
         ranking.restrict(keep)
+    if budget.exhausted("ranking before the proximity boost"):
+        return ranking
     add_proximity(post, units, concepts, ranking)
-    if feedback and len(concepts) >= FEEDBACK_MIN_CONCEPTS:
+    if (feedback and len(concepts) >= parameters.FEEDBACK_MIN_CONCEPTS
+            and not budget.exhausted("ranking before feedback")):
         add_feedback(post, units, concepts, ranking, excluded)
     return ranking
 

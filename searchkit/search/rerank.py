@@ -24,17 +24,8 @@ from searchkit.postings.blocks import positions_decoder
 from searchkit.postings.phrases import term_values
 from searchkit.postings.readers import Postings, length_of_code, open_postings
 from searchkit.query.plan import TEXT_FIELDS, Alt, Concept
+from searchkit.search import parameters
 from searchkit.search.bm25f import Ranking, Scores, bm25f, idf, raw_frequencies
-from searchkit.search.parameters import (
-    DOC_IDF,
-    FEEDBACK_DEPTH,
-    FEEDBACK_DOCS,
-    FEEDBACK_ORIGINAL,
-    FEEDBACK_TERMS,
-    PROXIMITY_DEPTH,
-    PROXIMITY_WEIGHT,
-    PROXIMITY_WINDOW,
-)
 from searchkit.search.units import Raw
 
 
@@ -49,15 +40,15 @@ def add_proximity(post: Postings, units: Any, concepts: list[Concept], ranking: 
     pairs = [(a, b) for a, b in zip(words, words[1:]) if a != b]
     if not pairs or not ranking.scores:
         return
-    candidates = units.passages(ranking.top(PROXIMITY_DEPTH))
+    candidates = units.passages(ranking.top(parameters.PROXIMITY_DEPTH))
     positions = term_positions(post, {w for p in pairs for w in p}, candidates)
     bonus: Scores = {}
-    rarity = {c.alts[0].terms[0]: idf(units if DOC_IDF and units.by_doc else post, df)
+    rarity = {c.alts[0].terms[0]: idf(units if parameters.DOC_IDF and units.by_doc else post, df)
               for c, df in zip(concepts, ranking.dfs) if c.alts[0].terms[0] in positions}
     for a, b in pairs:
-        weight = PROXIMITY_WEIGHT * min(rarity.get(a, 0.0), rarity.get(b, 0.0))
-        counts = {d: float(near_count(positions[a].get(d, ()), positions[b].get(d, ()), PROXIMITY_WINDOW))
-                  for d in candidates}
+        weight = parameters.PROXIMITY_WEIGHT * min(rarity.get(a, 0.0), rarity.get(b, 0.0))
+        window = parameters.PROXIMITY_WINDOW
+        counts = {d: float(near_count(positions[a].get(d, ()), positions[b].get(d, ()), window)) for d in candidates}
         counts = {d: n for d, n in counts.items() if n}
         for u, s in bm25f(units, {"text": counts}, weight).items():
             bonus[u] = bonus.get(u, 0.0) + s
@@ -117,18 +108,22 @@ def near_count(first: list[int], second: list[int], window: int) -> int:
 
 def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: Ranking,
                  excluded: frozenset[int] = frozenset()) -> None:
-    """RM3: re-rank the best candidates with terms typical of the best few passages (or documents)."""
-    ranked = ranking.top(FEEDBACK_DEPTH)
-    top = ranked[:FEEDBACK_DOCS]
-    if len(top) < 2:
+    """RM3: re-rank the best candidates with terms typical of the best few passages (or documents), the
+    more so the more focused those are (``feedback_share``)."""
+    ranked = ranking.top(parameters.FEEDBACK_DEPTH)
+    top = ranked[:parameters.FEEDBACK_DOCS]
+    if len(top) < 2 or parameters.FEEDBACK_ORIGINAL >= 1.0:
         return
     expansion = relevance_model(post, units, ranking, top)
+    share = feedback_share(post, expansion)
+    if share <= 0.0:
+        return
     ranking.expansion = expansion
     wanted: Optional[list[int]] = units.passages(ranked)
     if wanted is not None and 4 * len(wanted) > post.doc_count:
         wanted = None  # most of the index: reading whole posting lists is cheaper than picking
-    ranking.scale(FEEDBACK_ORIGINAL)
-    factor = (1.0 - FEEDBACK_ORIGINAL) * sum(c.weight for c in concepts)
+    ranking.scale(1.0 - share)
+    factor = share * sum(c.weight for c in concepts)
     feedback: Scores = {}
     found = expansion_frequencies(post, ranking, [t for t, _ in expansion], wanted,
                                   reuse=not (units.by_doc and excluded))
@@ -138,6 +133,22 @@ def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: R
             if u in ranking.scores:  # feedback re-ranks what matched; it adds no new matches
                 feedback[u] = feedback.get(u, 0.0) + s
     ranking.add("feedback", feedback)
+
+
+def feedback_share(post: Postings, expansion: list[tuple[str, float]]) -> float:
+    """The expansion's share of the final score: ``1 - FEEDBACK_ORIGINAL``, damped when the best results
+    are diffuse. How focused they are is the clarity of their terms (Cronen-Townsend et al.): the
+    relevance model's divergence from the collection's, in nats. Results about one thing share rare
+    words; results that drift (or that are a fair part of a small collection) share only common ones."""
+    full = 1.0 - parameters.FEEDBACK_ORIGINAL
+    if not parameters.FEEDBACK_FOCUS:
+        return full
+    total = sum(post.reader.field_length(f) for f in TEXT_FIELDS if f in post.reader.schema) or 1
+    clarity = 0.0
+    for term, p in expansion:
+        count = sum(post.reader.frequency(f, term) for f in TEXT_FIELDS if f in post.reader.schema)
+        clarity += p * math.log(p * total / max(count, 1))
+    return full * min(1.0, max(clarity, 0.0) / parameters.FEEDBACK_FOCUS)
 
 
 def expansion_frequencies(post: Postings, ranking: Ranking, terms: list[str], wanted: Optional[list[int]],
@@ -196,7 +207,7 @@ def relevance_model(post: Postings, units: Any, ranking: Ranking, top: list[int]
         length = sum(counts.values()) or 1
         for term, n in counts.items():
             model[term] += weights[u] / total * n / length
-    chosen = model.most_common(FEEDBACK_TERMS)
+    chosen = model.most_common(parameters.FEEDBACK_TERMS)
     norm = sum(v for _, v in chosen) or 1.0
     return [(t, v / norm) for t, v in chosen]
 

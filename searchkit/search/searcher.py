@@ -13,7 +13,7 @@ from searchkit.errors import QueryError
 from searchkit.highlight.spans import Matchers, matchers_for
 from searchkit.postings import phrases
 from searchkit.postings.readers import Postings
-from searchkit.query import aliases
+from searchkit.query import aliases, limits
 from searchkit.query.parser import parse as parse_query
 from searchkit.query.plan import Plan, any_term, compile_plan
 from searchkit.query.tree import Group, explain
@@ -40,6 +40,7 @@ class SearchResult:
     expansion: list[tuple[str, float]] = field(default_factory=list)
     suggestion: Optional[str] = None
     note: str = ""  # why nothing could match, when the query itself is the reason
+    limits: list[str] = field(default_factory=list)  # what was cut to stay within the limits (limits.py)
 
 
 @dataclass
@@ -58,7 +59,8 @@ def read(text: str, table: Optional[aliases.AliasTable] = None) -> Group:
     """The query tree of ``text`` with the alias table applied."""
     if not text.strip():
         raise QueryError("empty query; give some words to search for")
-    tree = parse_query(text)
+    budget = limits.current()
+    tree = limits.bound_tree(parse_query(limits.bound_text(text, budget.limits, budget)), budget.limits, budget)
     return aliases.apply(tree, table if table is not None else aliases.load())  # type: ignore[return-value]
 
 
@@ -70,6 +72,7 @@ class Searcher:
         self.searcher = store.ix.searcher()
         self.post = Postings(self.searcher)
         self.excluded: frozenset[int] = frozenset()
+        self.cuts: list[str] = []  # what the limits cut from the last ``matching`` (limits.py)
         self._hidden: Optional[frozenset[int]] = None
         self.shared = False
 
@@ -100,8 +103,12 @@ class Searcher:
         self.close()
 
     def search(self, text: str, options: Optional[Options] = None) -> SearchResult:
-        with phrases.remembering():  # a phrase's passages are found once per search (phrases.py)
-            return self._search(text, options or Options())
+        with limits.request() as budget, phrases.remembering():  # phrases: found once per search
+            result = self._search(text, options or Options())
+            result.limits = list(budget.cuts)
+            for hit in result.hits if budget.cuts else ():
+                hit.limits = result.limits
+            return result
 
     def _search(self, text: str, options: Options) -> SearchResult:
         tree = read(text, aliases.load())  # per search: $SEARCHKIT_ALIASES can differ (a served command)
@@ -117,7 +124,10 @@ class Searcher:
         shown = self.order(ranking, options.sort, start + options.limit)[start:]
         picks = self.representatives(plan, ranking, shown) if options.by_doc else [(d, None) for d in shown]
         matchers = matchers_for(plan.query, self.searcher.reader()) if options.highlight else Matchers()
+        budget = limits.current()
         for offset, (unit, (docnum, more)) in enumerate(zip(shown, picks)):
+            if matchers and budget.exhausted("highlighting"):
+                matchers = Matchers()
             hit = make_hit(start + offset + 1, ranking.score(unit),
                            self.searcher.stored_fields(docnum), matchers)
             hit.more = more
@@ -127,7 +137,7 @@ class Searcher:
         if options.with_answers:
             self.add_answers(result.hits)
         if result.total < LITTLE:
-            result.suggestion = suggestion(self.post, tree, text)
+            result.suggestion = suggestion(self.post, tree, text, budget)
         return result
 
     def add_answers(self, hits: list[Hit]) -> None:
@@ -137,8 +147,10 @@ class Searcher:
 
     def matching(self, text: str, options: Options) -> tuple[set[int], str]:
         """Every passage ``text`` matches in the kinds searched (what search's total counts), found without
-        scoring, and why none can when the query itself is the reason."""
-        with phrases.remembering():
+        scoring, and why none can when the query itself is the reason. Bounded as a search is: what the
+        limits cut is left in ``cuts``."""
+        with limits.request() as budget, phrases.remembering():
+            self.cuts = budget.cuts
             tree = read(text, aliases.load())
             if not tree.clauses:
                 return set(), NO_WORDS
@@ -161,7 +173,17 @@ class Searcher:
     def scope(self, plan: Plan, options: Options) -> Optional[set[int]]:
         """The passages the query's filters allow (None: any), and ``excluded`` set to the kinds not searched."""
         self.excluded = frozenset() if options.all_kinds or plan.has_kind else self.hidden_kinds()
-        return None if plan.ranked_words else set(self.searcher.docs_for_query(self.narrowing(plan, options)))
+        return None if plan.ranked_words else self.passages_of(self.narrowing(plan, options))
+
+    def passages_of(self, query: Any) -> set[int]:
+        """The passages ``query`` matches, as many as Whoosh finds before the time or memory runs out."""
+        found: set[int] = set()
+        budget = limits.current()
+        for n, docnum in enumerate(self.searcher.docs_for_query(query)):
+            if n % 4096 == 4095 and budget.exhausted(f"matching after {n + 1:,} passages"):
+                break
+            found.add(docnum)
+        return found
 
     @staticmethod
     def narrowing(plan: Plan, options: Options) -> Any:
@@ -231,7 +253,12 @@ class Searcher:
 def parse(store: Store, text: str) -> Any:
     """The Whoosh query that ``text`` means (what it matches; highlighting walks it)."""
     with store.ix.searcher() as searcher:
-        return compile_plan(read(text), searcher.reader()).query
+        return parse_in(searcher, text)
+
+
+def parse_in(searcher: Any, text: str) -> Any:
+    """``parse`` with an open Whoosh searcher."""
+    return compile_plan(read(text), searcher.reader()).query
 
 
 def search(store: Store, text: str, limit: int = 10, page: int = 1, **options: Any) -> SearchResult:

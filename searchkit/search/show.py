@@ -7,13 +7,14 @@ a long paragraph, a ``doc_id`` (the whole document), or what plain search output
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from searchkit.highlight.spans import Matchers, matchers_for
 from searchkit.search.hits import Hit, make_hit
-from searchkit.search.searcher import parse
+from searchkit.search.searcher import parse_in
 from searchkit.store.store import Store
 
 _CITED = re.compile(r"\[?(?P<doc>.+?) para\. (?P<label>[^\s\]]+)\]?")
@@ -63,15 +64,17 @@ def around(rows: list[dict[str, Any]], targets: set[str], context: int) -> list[
     return [r for r in rows if any(abs(r["para"] - p) <= context for p in paras)]
 
 
-def show(store: Store, ident: str, context: int = 1, query: Optional[str] = None) -> Optional[Shown]:
+def show(store: Store, ident: str, context: int = 1, query: Optional[str] = None,
+         searcher: Any = None) -> Optional[Shown]:
     """The passage ``ident`` with ``context`` paragraphs each side (or the whole document), matches of
-    ``query`` marked; None when the index has no such passage or document."""
-    with store.ix.searcher() as searcher:
+    ``query`` marked; None when the index has no such passage or document. ``searcher``: an open Whoosh
+    searcher of ``store`` to read with (a resident process keeps one), else one is opened and closed."""
+    with contextlib.nullcontext(searcher) if searcher is not None else store.ix.searcher() as searcher:
         found = resolve(searcher, ident.strip())
         if found is None:
             return None
         doc_id, rows, targets = found
-        matchers = matchers_for(parse(store, query), searcher.reader()) if query else Matchers()
+        matchers = matchers_for(parse_in(searcher, query), searcher.reader()) if query else Matchers()
     shown = around(rows, targets, context) if targets else rows
     passages = [make_hit(0, None, row, matchers) for row in shown]
     return Shown(doc_id, not targets, passages, targets)

@@ -13,10 +13,12 @@ from typing import Iterator, Optional
 
 from searchkit.analysis.chain import ANALYZER, terms
 from searchkit.postings.readers import Postings
+from searchkit.query import limits
 from searchkit.query.tree import MUST_NOT, Alias, Group, Node, Words
 
 RARE = 2  # a word found in at most this many passages may be misspelt
 BETTER = 5  # a correction must be this many times more frequent
+LONGEST = 30  # letters: a longer word is no misspelling, and its edits (54 a letter) would each be looked up
 
 
 def typed_words(node: Node) -> Iterator[Words]:
@@ -44,7 +46,7 @@ def correction(post: Postings, word: str, term: str) -> Optional[str]:
     Misspellings rarely get the first letter wrong, so candidates keep it (as most spellers assume)."""
     df = post.doc_frequency("text", term)
     word = word.lower()
-    if df > RARE or not word.isalpha():
+    if df > RARE or not word.isalpha() or len(word) > LONGEST:
         return None
     best, best_df = None, max(BETTER * df, 1)
     for candidate in edits(word):
@@ -86,12 +88,18 @@ def distance(a: str, b: str) -> int:
     return row[-1]
 
 
-def suggestion(post: Postings, tree: Group, text: str) -> Optional[str]:
-    """``text`` with its rare words replaced by frequent near spellings, or None when none is better."""
+def suggestion(post: Postings, tree: Group, text: str, budget: Optional[limits.Budget] = None) -> Optional[str]:
+    """``text`` with its rare words replaced by frequent near spellings, or None when none is better.
+
+    Each word costs a few thousand look-ups, so only words of up to ``edit_chars`` letters are spelled,
+    the first ``suggested_words`` of them, while time is left."""
+    budget = budget or limits.current()
+    bounds = budget.limits
     changed = text
-    for words in typed_words(tree):
-        if isinstance(words, Alias):
-            continue
+    spelled = [w for w in typed_words(tree) if not isinstance(w, Alias) and len(w.text) <= bounds.edit_chars]
+    for words in spelled[: bounds.suggested_words]:
+        if budget.exhausted("spelling suggestions"):
+            break
         replacement = correction(post, words.text, words.terms[0])
         if replacement:
             changed = re.sub(rf"(?<!\w){re.escape(words.text)}(?!\w)", replacement, changed, count=1)

@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from searchkit.postings.readers import Postings, length_of_code
-from searchkit.search.parameters import FIELD_WEIGHTS, B
+from searchkit.search import parameters
 
 NORM_FIELD = {"caps": "text"}  # acronyms are normalised by the passage's length, not by how many it has
 SHARED_FIELDS = ("title",)  # the same on every passage of a document
@@ -33,13 +33,13 @@ class Passages:
     def norms(self, field: str) -> tuple[bytes, list[float]]:
         """Each passage's length code, and per code the factor that weights and length-normalises a
         frequency (the same for every term: kept per searcher)."""
-        key = ("norms", field)
+        weight, b = parameters.FIELD_WEIGHTS.get(field, 1.0), parameters.B
+        key = ("norms", field, weight, b)
         if key not in self.post.cache:
             norm_field = NORM_FIELD.get(field, field)
             avg = self.post.avg_length(norm_field)
-            weight = FIELD_WEIGHTS.get(field, 1.0)
             self.post.cache[key] = (self.post.length_bytes(norm_field),
-                                    [weight / (1.0 - B + B * length_of_code(i) / avg) for i in range(256)])
+                                    [weight / (1.0 - b + b * length_of_code(i) / avg) for i in range(256)])
         return self.post.cache[key]
 
     def combine(self, raw: Raw) -> dict[int, float]:
@@ -86,8 +86,8 @@ class Documents:
                 values = [length_of_code(codes[d]) for d in passages]
                 lengths[doc] = max(values) if norm_field in SHARED_FIELDS else sum(values)
             avg = max(sum(lengths) / max(len(lengths), 1), 1.0)
-            weight = FIELD_WEIGHTS.get(field, 1.0)
-            self._norms[field] = [weight / (1.0 - B + B * n / avg) for n in lengths]
+            weight, b = parameters.FIELD_WEIGHTS.get(field, 1.0), parameters.B
+            self._norms[field] = [weight / (1.0 - b + b * n / avg) for n in lengths]
         return self._norms[field]
 
     def combine(self, raw: Raw) -> dict[int, float]:

@@ -224,3 +224,53 @@ def test_the_installed_command_indexes_with_worker_processes(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert json.loads(done.stdout)["added"] == 24
+
+
+def ask(index: Path, argv: list[str], env: dict | None = None) -> dict:
+    """One request over the server's socket, as the ``searchkit`` command sends it; the raw reply."""
+    import socket as sockets
+
+    from searchkit.cli.launch import request
+    from searchkit.cli.protocol import receive, send
+
+    req = request(argv)
+    req["env"].update(env or {})
+    with sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM) as sock:
+        sock.connect(socket_path(str(index)))
+        send(sock, req)
+        return receive(sock)
+
+
+def test_garbage_and_clients_that_go_away_cost_nothing(server, seeds_index):
+    import socket as sockets
+
+    path = socket_path(str(seeds_index))
+    for junk in [b"", b"\x00\x00", b"\xff" * 8 + b"junk", (5).to_bytes(8, "big") + b"\x00\x01\x02\x03\x04",
+                 (3).to_bytes(8, "big") + b"N\x00", b"GET / HTTP/1.1\r\n\r\n"]:
+        with sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM) as sock:
+            sock.connect(path)
+            sock.sendall(junk)
+    reply = ask(seeds_index, ["--index", str(seeds_index), "search", '"green lanes"'])
+    assert reply["code"] == 0 and "green lanes" in "".join(text for _, text in reply["output"]).lower()
+
+
+def test_several_clients_are_answered_at_once(server, seeds_index):
+    from concurrent.futures import ThreadPoolExecutor
+
+    argv = ["--index", str(seeds_index), "search", "--json", "vaccine"]
+    with ThreadPoolExecutor(12) as pool:
+        replies = list(pool.map(lambda _: ask(seeds_index, argv), range(36)))
+    assert {r["code"] for r in replies} == {0}
+    assert len({"".join(t for _, t in r["output"]) for r in replies}) == 1
+
+
+def test_a_request_stuck_past_its_limit_is_answered_with_exit_2_and_the_server_goes_on(server, seeds_index,
+                                                                                      tmp_path):
+    (tmp_path / "inbox").mkdir()
+    # The `searchkit` command forwards only searches; a raw request can ask for a command that never ends.
+    stuck = ask(seeds_index, ["--index", str(tmp_path / "ix"), "index", "--watch", str(tmp_path / "inbox")],
+                {"SEARCHKIT_MAX_SECONDS": "0.2"})
+    assert stuck["code"] == 2
+    assert stuck["output"] == [(1, "searchkit: the request ran far past its time limit (SEARCHKIT_MAX_SECONDS) "
+                                   "and was stopped; narrow it: fewer words, phrases or wildcards\n")]
+    assert ask(seeds_index, ["--index", str(seeds_index), "search", "vaccine"])["code"] == 0

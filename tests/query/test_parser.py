@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -129,6 +130,49 @@ def test_pasted_sentences_with_capital_operators_are_text(run, tiny, query):
     result = run("search", query, "--explain")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == "query: sea lane minist must stay open"
+
+
+PASTED = [
+    # a library-science request, as the CISI collection holds it: capitals, parentheses, AND and OR
+    "I WOULD BE PLEASED TO RECEIVE ANY INFORMATION ON THE USE OF JOURNALS IN LIBRARIES (ANY TYPES OF "
+    "LIBRARY), BOTH CURRENT AND BACK ISSUES, AND ON THE NUMBER OF JOURNALS (OR SERIALS) THAT ARE NOT USED.",
+    # an old UN document, typed in capitals
+    "THE GENERAL ASSEMBLY, RECALLING ITS RESOLUTION 2749 (XXV) OF 17 DECEMBER 1970, CALLS UPON ALL STATES "
+    "NOT TO OBSTRUCT THE SEA LANES OR THE FREEDOM OF NAVIGATION -- AND TO SETTLE DISPUTES (IF ANY) PEACEFULLY.",
+    # a post quoting a statement: quotes, signs, a field-like word and a capital NOT in mixed case
+    'The ministry (MFA) said: "sea lanes must stay open" -- NOT a word on fisheries (+ quotas, -5% date:2020).',
+]
+
+
+@pytest.mark.parametrize("query", PASTED)
+def test_pasted_paragraphs_are_words_whatever_their_punctuation(run, tiny, query):
+    """Prose reads the same with its punctuation (parentheses, quotes, signs, colons) blanked out."""
+    blanked = "".join(c if c.isalnum() or c.isspace() or c == "." else " " for c in query)
+    shown = run("search", query, "--explain").stdout.splitlines()[0]
+    assert shown == run("search", blanked, "--explain").stdout.splitlines()[0]
+    assert not re.search(r"(: |\s)[+-]|\(|:2020", shown), shown  # nothing required, excluded, grouped or a field
+
+
+def test_a_pasted_paragraph_in_capitals_finds_what_its_words_find(run, tiny):
+    query = "WE ASKED THE MINISTERS (ALL OF THEM) AND THE FISHERIES EXPERTS ABOUT THE SEA LANES OR QUOTAS"
+    found = [h["passage_id"] for h in hits(search(run, query))]
+    assert found and found == [h["passage_id"] for h in hits(search(run, query.lower()))]
+
+
+def test_batch_queries_read_pasted_prose_as_words(run, tiny, tmp_path):
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text("".join(json.dumps({"id": f"q{n}", "text": q}) + "\n" for n, q in enumerate(PASTED)),
+                       encoding="utf-8")
+    batch = run("search", "--batch", str(queries), "--format", "trec", "-n", "5").stdout.splitlines()
+    for n, query in enumerate(PASTED):
+        single = [h["passage_id"] for h in hits(search(run, query, "-n", "5"))]
+        assert [line.split()[2] for line in batch if line.split()[0] == f"q{n}"] == single
+        assert single, query
+
+
+def test_a_typed_query_with_stop_words_and_parentheses_keeps_its_operators(run, tiny):
+    result = run("search", "(lanes OR quotas) AND the sea", "--explain")
+    assert result.stdout.splitlines()[0] == "query: +(lane quota) +sea"
 
 
 def test_a_short_query_in_capitals_keeps_its_operators(run, tiny):

@@ -21,6 +21,14 @@ UN_SESSION = SHARED / "corpora" / "ungdc-sample" / "Session 25 - 1970"
 SHOWN_KINDS = ("title", "body")
 
 
+@pytest.fixture(autouse=True)
+def unlimited(monkeypatch):
+    """Exactness is checked on whole answers: no request is cut short by the time or memory limits, which a
+    loaded machine can reach (a cut count says so: see test_a_count_cut_by_the_limits_says_so)."""
+    monkeypatch.setenv("SEARCHKIT_MAX_SECONDS", "600")
+    monkeypatch.setenv("SEARCHKIT_MAX_MEMORY_MB", "100000")
+
+
 def value_of(field: str, record: dict) -> object:
     """A passage's value of ``field``, from its exported record (not from the columns counting reads)."""
     date = record["date"]
@@ -70,8 +78,10 @@ def check_counts(index: Path, n: int, seed: int) -> int:
         for query in random_queries(list(records.values()), n, seed):
             fields = tuple(rng.sample(sorted(FIELDS), rng.choice([1, 1, 2])))
             docs = rng.random() < 0.3
-            hits = searcher.search(query, Options(limit=1_000_000, highlight=False)).hits
+            found = searcher.search(query, Options(limit=1_000_000, highlight=False))
             result = count(searcher, query, fields, docs=docs)
+            assert not found.limits and not result.limits, (query, found.limits, result.limits)
+            hits = found.hits
             expected = by_hand([h.passage_id for h in hits], records, fields, docs)
             assert counted(result) == expected, (query, fields, docs)
             shown = [i for i, r in records.items() if r["kind"] in SHOWN_KINDS or "kind:" in query]
@@ -168,3 +178,12 @@ def test_a_wide_table_continues_in_blocks_and_bars_are_coloured_only_when_asked(
     plain = run("count", "China", index=seeds_index).stdout
     assert "\x1b[" not in plain and "█" in plain
     assert "\x1b[36m█" in run("count", "China", "--color", "always", index=seeds_index).stdout
+
+
+def test_a_count_cut_by_the_limits_says_so(run, seeds_index, monkeypatch):
+    monkeypatch.setenv("SEARCHKIT_MAX_CLAUSES", "1")
+    result = run("count", "China ASEAN", index=seeds_index)
+    assert result.stderr.startswith("searchkit: limited: read the first 1 of 2 words")
+    assert result.stderr.endswith("; the figures leave out what was not reached\n")
+    assert run("kwic", "China ASEAN", "-n", "1", index=seeds_index).stderr.startswith("searchkit: limited: ")
+    assert run("terms", "China ASEAN", "-n", "1", index=seeds_index).stderr.startswith("searchkit: limited: ")

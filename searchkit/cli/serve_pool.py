@@ -1,0 +1,217 @@
+"""The worker processes of ``searchkit serve``: several clients answered at once, none able to stall the rest.
+
+The server process accepts connections and queues them in order; each goes to an idle worker (its
+descriptor passed over a socket pair), forked from the server once it has imported what a search needs.
+Each worker opens the index itself, since forked processes sharing one open file would share its read
+position. A worker tells the server when a request starts (with the time limit the client's settings give
+it) and when it is done. The server kills a worker whose request runs well past its limit and answers that
+client itself with exit 2; it replaces any worker that dies, and a worker whose memory grew during a
+request leaves after answering, so that a burst of heavy requests gives its memory back.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from searchkit.cli.protocol import send
+from searchkit.query.limits import HARD_FACTOR, rss_mb
+
+READ_SECONDS = 5.0  # a client has this long to send its request (and to take its answer)
+GRACE_SECONDS = 1.0  # past HARD_FACTOR times its limit and this, a request's worker is killed
+RECYCLE_MB = 48.0  # a worker that grew more than this since it started leaves after its request
+# A request still running after this long yields the CPU to quick ones (nice +SLOW_NICE); its worker
+# cannot take the priority back, so it leaves after answering and a fresh one takes its place.
+SLOW_SECONDS = 0.25
+SLOW_NICE = 10
+# Serve one connection: (connection, say when the request started and its time limit) -> what happened.
+Serve = Callable[[socket.socket, Callable[[float], None]], str]
+
+
+@dataclass
+class Worker:
+    pid: int
+    ctrl: socket.socket
+    conn: Optional[socket.socket] = None  # the connection it answers (the server's copy)
+    deadline: float = 0.0  # when it is killed if still on that connection
+    leaving: bool = False  # it answered its last request (its memory grew) and is exiting
+
+
+class Pool:
+    """``size`` workers answering the connections accepted on ``sock`` with ``serve_one``."""
+
+    def __init__(self, sock: socket.socket, serve_one: Serve, size: int, start: Callable[[], None]) -> None:
+        self.sock, self.serve_one, self.size, self.start = sock, serve_one, size, start
+        self.workers: list[Worker] = []
+        self.queue: deque[socket.socket] = deque()
+        self.selector = selectors.DefaultSelector()
+
+    def spawn(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:  # the worker: nothing of the server's but what it needs
+            code = 1
+            try:
+                ours.close()
+                self.sock.close()
+                for other in self.workers:
+                    other.ctrl.close()
+                    if other.conn is not None:
+                        other.conn.close()
+                code = work(theirs, self.serve_one, self.start)
+            finally:
+                os._exit(code)
+        theirs.close()
+        worker = Worker(pid, ours)
+        self.workers.append(worker)
+        self.selector.register(ours, selectors.EVENT_READ, worker)
+
+    def run(self, state: dict[str, Any]) -> None:
+        """Serve until ``state["stop"]``, then finish the requests under way and stop the workers."""
+        self.selector.register(self.sock, selectors.EVENT_READ, None)
+        for _ in range(self.size):
+            self.spawn()
+        try:
+            while not (state["stop"] and not self.busy()):
+                if state["stop"] and self.queue:
+                    self.queue.popleft().close()
+                for key, _ in self.selector.select(timeout=0.1):
+                    if key.data is None:
+                        self.accept(state)
+                    else:
+                        self.message(key.data, state)
+                self.dispatch()
+                self.enforce(state)
+        finally:
+            self.shutdown()
+
+    def busy(self) -> bool:
+        return any(w.conn is not None for w in self.workers)
+
+    def accept(self, state: dict[str, Any]) -> None:
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        if state["stop"]:
+            conn.close()
+        else:
+            self.queue.append(conn)
+
+    def dispatch(self) -> None:
+        """Give queued connections, oldest first, to idle workers."""
+        for worker in self.workers:
+            if not self.queue:
+                return
+            if worker.conn is None and not worker.leaving:
+                conn = self.queue.popleft()
+                try:
+                    socket.send_fds(worker.ctrl, [b"r"], [conn.fileno()])
+                except OSError:
+                    self.queue.appendleft(conn)
+                    continue
+                worker.conn, worker.deadline = conn, time.monotonic() + READ_SECONDS + GRACE_SECONDS
+
+    def message(self, worker: Worker, state: dict[str, Any]) -> None:
+        try:
+            data = worker.ctrl.recv(64)
+        except OSError:
+            data = b""
+        if not data:  # it died: whoever it was answering hears so, and a new one takes its place
+            self.replace(worker, "the server's worker stopped while answering; run the command again")
+        elif data[:1] == b"b":
+            worker.deadline = time.monotonic() + float(data[1:]) * HARD_FACTOR + GRACE_SECONDS
+        elif data[:1] in (b"d", b"s", b"x"):
+            if worker.conn is not None:
+                worker.conn.close()
+            worker.conn, worker.leaving = None, data[:1] == b"x"
+            state["stop"] = state["stop"] or data[:1] == b"s"
+
+    def enforce(self, state: dict[str, Any]) -> None:
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.conn is not None and now > worker.deadline:
+                os.kill(worker.pid, signal.SIGKILL)
+                self.replace(worker, "the request ran far past its time limit (SEARCHKIT_MAX_SECONDS) and was "
+                                     "stopped; narrow it: fewer words, phrases or wildcards")
+        if not state["stop"]:
+            while len(self.workers) < self.size:
+                self.spawn()
+
+    def replace(self, worker: Worker, message: str) -> None:
+        """Reap ``worker``, answer its client (if any) with exit 2 and ``message``; ``enforce`` respawns."""
+        self.selector.unregister(worker.ctrl)
+        worker.ctrl.close()
+        self.workers.remove(worker)
+        os.waitpid(worker.pid, 0)
+        if worker.conn is not None:
+            try:
+                worker.conn.settimeout(READ_SECONDS)
+                send(worker.conn, {"code": 2, "output": [(1, f"searchkit: {message}\n")]})
+            except OSError:
+                pass  # the client went away
+            worker.conn.close()
+
+    def shutdown(self) -> None:
+        for conn in self.queue:
+            conn.close()
+        for worker in self.workers:
+            worker.ctrl.close()  # a worker waiting for work sees the end and leaves
+            if worker.conn is not None:
+                os.kill(worker.pid, signal.SIGKILL)
+        for worker in self.workers:
+            os.waitpid(worker.pid, 0)
+        self.selector.close()
+
+
+class Demotion(threading.Timer):
+    """Lowers the priority of the thread that started it (Linux nices each thread) once it fires."""
+
+    def __init__(self, seconds: float) -> None:
+        self.tid, self.demoted = threading.get_native_id(), False
+        super().__init__(seconds, self.demote)
+        self.daemon = True
+
+    def demote(self) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.tid, SLOW_NICE)
+            self.demoted = True
+        except OSError:
+            pass
+
+
+def demote_after(seconds: float) -> Demotion:
+    timer = Demotion(seconds)
+    timer.start()
+    return timer
+
+
+def work(ctrl: socket.socket, serve_one: Serve, start: Callable[[], None]) -> int:
+    """A worker's life: open the index, then answer connections until the server goes or memory grew."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    start()
+    base = rss_mb()
+    while True:
+        try:
+            _, fds, _, _ = socket.recv_fds(ctrl, 16, 1)
+        except OSError:
+            return 0
+        if not fds:
+            return 0  # the server closed our pair: it is stopping
+        slow = demote_after(SLOW_SECONDS)
+        with socket.socket(fileno=fds[0]) as conn:
+            conn.settimeout(READ_SECONDS)
+            outcome = serve_one(conn, lambda seconds: ctrl.send(b"b%.3f" % seconds))
+        slow.cancel()
+        leave = outcome == "recycle" or slow.demoted or rss_mb() - base > RECYCLE_MB
+        ctrl.send(b"s" if outcome == "stop" else b"x" if leave else b"d")
+        if leave:
+            return 0

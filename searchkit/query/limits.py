@@ -1,0 +1,250 @@
+"""Bounds on what one request may cost, in one place: every search, batch line, citation and served
+command reads the same settings and says the same things when it hits one.
+
+A setting is a field of :class:`Limits`; ``$SEARCHKIT_MAX_<NAME>`` overrides it (``SEARCHKIT_MAX_SECONDS=5``).
+A request runs inside :func:`request`, which starts a :class:`Budget`: its clock, its memory mark and the
+notes of what was cut. Code anywhere below asks :func:`current` whether time or memory is left and records
+what it left out; the caller shows the notes (stderr, and the ``limits`` key in JSON). A request that
+cannot be cut short (the Whoosh matching of a huge query) is stopped by a timer at ``HARD_FACTOR`` times
+the budget with :class:`Overrun`, which the caller turns into a one-line error.
+
+>>> bound_text("(((a)))", Limits(depth=1), Budget(Limits()))
+'(  a  )'
+>>> Limits.from_env({"SEARCHKIT_MAX_CLAUSES": "7"}).clauses
+7
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import threading
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Iterator, Mapping, Optional
+
+from searchkit.analysis.chain import terms
+from searchkit.errors import InputError, QueryError
+from searchkit.query.tree import Field, Group, Node, Pattern, Words
+
+HARD_FACTOR = 1.5  # past this many times its time limit, a request is stopped where it stands
+ENV_PREFIX = "SEARCHKIT_MAX_"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may use. Each is a setting: ``$SEARCHKIT_MAX_`` + its name in capitals."""
+
+    query_chars: int = 5000  # characters of a query or quotation read (a pasted page fits)
+    clauses: int = 100  # words, phrases, wildcards and fields of a query read, in order
+    depth: int = 16  # nested parentheses kept; deeper ones are read as spaces
+    expansions: int = 64  # index terms one wildcard or fuzzy word stands for: the most frequent are kept
+    expanded_terms: int = 256  # index terms all of a query's wildcards stand for, shared among them (8 each at least)
+    scanned_terms: int = 200_000  # index terms looked at to expand all of a query's wildcards
+    edit_chars: int = 32  # longest word matched within typing errors (fuzzy~) or given a spelling suggestion
+    suggested_words: int = 8  # words of one query looked at for a spelling suggestion
+    seconds: float = 1.0  # time a request may take before it stops and returns what it has
+    memory_mb: int = 200  # memory a request may add to the process, as far as its size can tell
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Limits":
+        """The defaults, with each ``$SEARCHKIT_MAX_<NAME>`` that is set in place of its default."""
+        changes: dict[str, Any] = {}
+        for f in fields(cls):
+            name = ENV_PREFIX + f.name.upper()
+            raw = env.get(name, "").strip()
+            if not raw:
+                continue
+            kind = float if f.type in ("float", float) else int
+            try:
+                value = kind(raw)
+            except ValueError:
+                value = -1
+            if not value > 0:
+                raise InputError(f"{name}={raw!r} is not a positive number; set it to one, or unset it "
+                                 f"for the default ({getattr(cls, f.name)})")
+            changes[f.name] = value
+        return replace(cls(), **changes) if changes else cls()
+
+
+def setting(name: str) -> str:
+    """The environment variable that sets ``name``."""
+    return ENV_PREFIX + name.upper()
+
+
+class Overrun(BaseException):
+    """A request stopped by the hard timer. A BaseException, so that no ``except Exception`` on the way
+    swallows it; callers turn it into :class:`TooCostly`."""
+
+
+class TooCostly(QueryError):
+    """A request that could not be answered within its bounds, not even in part (a batch goes on)."""
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MiB (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+@dataclass
+class Budget:
+    """One request's clock, memory mark and notes of what was cut (each said once)."""
+
+    limits: Limits
+    started: float = field(default_factory=time.monotonic)
+    base_mb: float = field(default_factory=rss_mb)
+    cuts: list[str] = field(default_factory=list)
+    spent: bool = False  # time or memory ran out (said once, where it happened)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def cut(self, note: str) -> None:
+        if note not in self.cuts:
+            self.cuts.append(note)
+
+    def exhausted(self, doing: str) -> bool:
+        """Whether time or memory ran out; the first time, notes that ``doing`` stopped there."""
+        if self.spent:
+            return True
+        self.spent = True
+        if self.elapsed() > self.limits.seconds:
+            self.cut(f"stopped {doing} at the {self.limits.seconds:g} s time limit ({setting('seconds')}); "
+                     "fewer words or wildcards answer sooner")
+            return True
+        grown = rss_mb() - self.base_mb
+        if grown > self.limits.memory_mb:
+            self.cut(f"stopped {doing} after {grown:.0f} MB ({setting('memory_mb')}={self.limits.memory_mb}); "
+                     "fewer words or wildcards need less")
+            return True
+        self.spent = False
+        return False
+
+
+_current: ContextVar[Optional[Budget]] = ContextVar("searchkit_budget", default=None)
+
+
+def current() -> Budget:
+    """The running request's budget; outside any request, a fresh one with the settings of the environment."""
+    budget = _current.get()
+    return budget if budget is not None else Budget(Limits.from_env())
+
+
+@contextlib.contextmanager
+def request(limits: Optional[Limits] = None) -> Iterator[Budget]:
+    """Run a request on a budget; inside another request, share that one's."""
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
+    budget = Budget(limits or Limits.from_env())
+    token = _current.set(budget)
+    try:
+        with hard_stop(budget.limits.seconds * HARD_FACTOR):
+            yield budget
+    except Overrun:
+        raise TooCostly(f"the request ran past {budget.limits.seconds * HARD_FACTOR:g} s and was stopped "
+                        f"({setting('seconds')}={budget.limits.seconds:g}); narrow it: fewer words, "
+                        "phrases or wildcards") from None
+    finally:
+        _current.reset(token)
+
+
+@contextlib.contextmanager
+def hard_stop(seconds: float) -> Iterator[None]:
+    """Raise :class:`Overrun` in this thread after ``seconds``; only the main thread gets signals, and a
+    timer someone else set is left alone."""
+    usable = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+
+    def overrun(signum: int, frame: Any) -> None:
+        raise Overrun()
+
+    previous = signal.signal(signal.SIGALRM, overrun)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def bound_text(text: str, limits: Limits, budget: Budget) -> str:
+    """``text`` cut to ``query_chars`` (at a space when there is one near) and with parentheses nested
+    deeper than ``depth`` read as spaces (the parser descends once per level). A lone surrogate (a byte
+    of the command line that was not UTF-8) becomes U+FFFD, which no index term holds either."""
+    if not text.isascii():
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if len(text) > limits.query_chars:
+        whole, head = len(text), text[: limits.query_chars]
+        space = head.rfind(" ", limits.query_chars // 2)
+        text = head[:space] if space > 0 else head
+        budget.cut(f"read the first {len(text):,} of {whole:,} characters "
+                   f"({setting('query_chars')}={limits.query_chars}); shorten the query")
+    if text.count("(") > limits.depth:
+        text = flatten(text, limits.depth, budget)
+    return text
+
+
+def flatten(text: str, depth: int, budget: Budget) -> str:
+    out, level, dropped = [], 0, False
+    for piece in re.split(r"([()])", text):
+        if piece == "(":
+            level += 1
+            if level > depth:
+                piece, dropped = " ", True
+        elif piece == ")":
+            if level > depth:
+                piece, dropped = " ", True
+            level = max(level - 1, 0)
+        out.append(piece)
+    if dropped:
+        budget.cut(f"read parentheses nested deeper than {depth} as spaces ({setting('depth')})")
+    return "".join(out)
+
+
+def bound_tree(tree: Group, limits: Limits, budget: Budget) -> Group:
+    """The tree with its first ``clauses`` leaves (words, phrases, wildcards, fields) in reading order, and
+    fuzzy words longer than ``edit_chars`` read as written."""
+    left = [limits.clauses]
+    bounded = prune(tree, left, limits, budget)
+    if left[0] < 0:
+        total = limits.clauses - left[0]
+        budget.cut(f"read the first {limits.clauses} of {total:,} words, phrases, wildcards and fields "
+                   f"({setting('clauses')}); search for fewer at a time")
+    return bounded
+
+
+def prune(group: Group, left: list[int], limits: Limits, budget: Budget) -> Group:
+    out = Group()
+    for occur, node in group.clauses:
+        if isinstance(node, Group):
+            inner = prune(node, left, limits, budget)
+            if inner.clauses:
+                out.clauses.append((occur, inner))
+            continue
+        left[0] -= 1
+        if left[0] >= 0:
+            out.clauses.append((occur, unfuzzy(node, limits, budget)))
+    return out
+
+
+def unfuzzy(node: Node, limits: Limits, budget: Budget) -> Node:
+    """A fuzzy word too long to compare within typing errors in bounded time, as the word itself."""
+    if isinstance(node, Field) and node.node is not None:
+        inner = unfuzzy(node.node, limits, budget)
+        return node if inner is node.node else replace(node, node=inner)  # type: ignore[arg-type]
+    if not (isinstance(node, Pattern) and node.fuzzy and len(node.text) > limits.edit_chars):
+        return node
+    budget.cut(f"matched a {len(node.text):,}-letter word as written, not within typing errors: fuzzy~ "
+               f"takes words of up to {limits.edit_chars} letters ({setting('edit_chars')})")
+    return Words(node.text, tuple(terms(node.text)))
