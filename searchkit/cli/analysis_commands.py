@@ -51,6 +51,12 @@ def echo_all(lines: Iterable[str], color: bool = False) -> None:
         click.echo(line, nl=not line.endswith("\n"), color=color)
 
 
+def limited(notes: list[str]) -> None:
+    """What the request's limits cut ($SEARCHKIT_MAX_SECONDS and the like): the figures fall short."""
+    for note in notes:
+        warn(f"limited: {note}; the figures leave out what was not reached")
+
+
 def terminal_width(width: Optional[int]) -> int:
     return width or shutil.get_terminal_size((80, 24)).columns
 
@@ -93,6 +99,7 @@ def count_cmd(ctx: click.Context, query: str, by: str, docs: bool, per: Optional
         counts = count(searcher, query, [f.strip() for f in by.split(",")], docs=docs, per=per, all_kinds=all_kinds)
     finally:
         searcher.release()
+    limited(counts.limits)
     if not counts.matched:
         why = f" ({counts.note})" if counts.note else ""
         warn(f"no {counts.unit} match {query!r}{why}")
@@ -138,6 +145,7 @@ def kwic_cmd(ctx: click.Context, query: str, limit: int, width: Optional[int], s
         conc = concordance(searcher, query, limit or None, sort, context, all_kinds)
     finally:
         searcher.release()
+    limited(conc.limits)
     if not conc.lines:
         why = f" ({conc.note})" if conc.note else ""
         warn(f"no occurrences of {query!r}{why}" if conc.passages else f"no passages match {query!r}{why}")
@@ -176,6 +184,7 @@ def terms_cmd(ctx: click.Context, query: str, by: Optional[str], limit: int, fmt
         found = keyness(searcher, query, by.strip() if by else None, limit, all_kinds)
     finally:
         searcher.release()
+    limited(found.limits)
     if not found.groups:
         why = f" ({found.note})" if found.note else ""
         warn(f"no passages match {query!r}{why}")

@@ -51,6 +51,7 @@ class Counts:
     matched: int  # matching passages (documents) in all
     rows: list[CountRow] = field(default_factory=list)
     note: str = ""  # why nothing could match, when the query itself is the reason
+    limits: list[str] = field(default_factory=list)  # what the request's limits cut: the counts fall short
 
 
 def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
@@ -66,7 +67,7 @@ def count(searcher: Searcher, text: str, fields: Sequence[str] = ("year",), docs
     """Matching passages (documents with ``docs``) of ``text`` per value of one or two ``fields``."""
     fields = check_fields(fields)
     matched, note = searcher.matching(text, Options(all_kinds=all_kinds))
-    result = Counts(text, fields, "documents" if docs else "passages", per, 0, note=note)
+    result = Counts(text, fields, "documents" if docs else "passages", per, 0, note=note, limits=list(searcher.cuts))
     if not matched:
         return result
     keys = Keys(searcher, fields, docs)

@@ -48,6 +48,7 @@ class Concordance:
     lines: list[Occurrence] = field(default_factory=list)
     more: bool = False  # occurrences past the limit were left out
     note: str = ""
+    limits: list[str] = field(default_factory=list)  # what the request's limits cut
 
 
 def concordance(searcher: Searcher, text: str, limit: Optional[int] = 100, sort: str = "score",
@@ -61,7 +62,7 @@ def concordance(searcher: Searcher, text: str, limit: Optional[int] = 100, sort:
     result = searcher.search(text, Options(limit=wanted, sort=order, all_kinds=all_kinds))
     if not everything and result.total > len(result.hits) and count_spans(result.hits) < wanted:
         result = searcher.search(text, Options(limit=result.total, sort=order, all_kinds=all_kinds))
-    found = Concordance(text, sort, result.total, note=result.note)
+    found = Concordance(text, sort, result.total, note=result.note, limits=list(result.limits))
     lines = [occ for hit in result.hits for occ in occurrences(hit, context)]
     if sort == "right":
         lines.sort(key=lambda o: (sort_words(o.right), sort_words(o.match)))

@@ -72,6 +72,7 @@ class Searcher:
         self.searcher = store.ix.searcher()
         self.post = Postings(self.searcher)
         self.excluded: frozenset[int] = frozenset()
+        self.cuts: list[str] = []  # what the limits cut from the last ``matching`` (limits.py)
         self._hidden: Optional[frozenset[int]] = None
         self.shared = False
 
@@ -146,8 +147,10 @@ class Searcher:
 
     def matching(self, text: str, options: Options) -> tuple[set[int], str]:
         """Every passage ``text`` matches in the kinds searched (what search's total counts), found without
-        scoring, and why none can when the query itself is the reason. Bounded as a search is."""
-        with limits.request(), phrases.remembering():
+        scoring, and why none can when the query itself is the reason. Bounded as a search is: what the
+        limits cut is left in ``cuts``."""
+        with limits.request() as budget, phrases.remembering():
+            self.cuts = budget.cuts
             tree = read(text, aliases.load())
             if not tree.clauses:
                 return set(), NO_WORDS

@@ -68,13 +68,14 @@ class Keyness:
     field: Optional[str]
     groups: list[TermGroup] = field(default_factory=list)
     note: str = ""
+    limits: list[str] = field(default_factory=list)  # what the request's limits cut
 
 
 def keyness(searcher: Searcher, text: str, by: Optional[str] = None, limit: int = 20,
             all_kinds: bool = False) -> Keyness:
     """The ``limit`` words and phrases most typical of what ``text`` matches (per value of ``by``)."""
     matched, note = searcher.matching(text, Options(all_kinds=all_kinds))
-    result = Keyness(text, by, note=note)
+    result = Keyness(text, by, note=note, limits=list(searcher.cuts))
     if not matched:
         return result
     own = query_terms(text)

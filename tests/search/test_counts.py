@@ -21,6 +21,14 @@ UN_SESSION = SHARED / "corpora" / "ungdc-sample" / "Session 25 - 1970"
 SHOWN_KINDS = ("title", "body")
 
 
+@pytest.fixture(autouse=True)
+def unlimited(monkeypatch):
+    """Exactness is checked on whole answers: no request is cut short by the time or memory limits, which a
+    loaded machine can reach (a cut count says so: see test_a_count_cut_by_the_limits_says_so)."""
+    monkeypatch.setenv("SEARCHKIT_MAX_SECONDS", "600")
+    monkeypatch.setenv("SEARCHKIT_MAX_MEMORY_MB", "100000")
+
+
 def value_of(field: str, record: dict) -> object:
     """A passage's value of ``field``, from its exported record (not from the columns counting reads)."""
     date = record["date"]
@@ -70,8 +78,10 @@ def check_counts(index: Path, n: int, seed: int) -> int:
         for query in random_queries(list(records.values()), n, seed):
             fields = tuple(rng.sample(sorted(FIELDS), rng.choice([1, 1, 2])))
             docs = rng.random() < 0.3
-            hits = searcher.search(query, Options(limit=1_000_000, highlight=False)).hits
+            found = searcher.search(query, Options(limit=1_000_000, highlight=False))
             result = count(searcher, query, fields, docs=docs)
+            assert not found.limits and not result.limits, (query, found.limits, result.limits)
+            hits = found.hits
             expected = by_hand([h.passage_id for h in hits], records, fields, docs)
             assert counted(result) == expected, (query, fields, docs)
             shown = [i for i, r in records.items() if r["kind"] in SHOWN_KINDS or "kind:" in query]
@@ -156,3 +166,24 @@ def test_counts_equal_search_grouped_by_hand_on_un_speeches(tmp_path_factory):
 
 def test_seeds_are_where_the_tests_expect_them():
     assert SEEDS.is_dir()
+
+
+def test_a_wide_table_continues_in_blocks_and_bars_are_coloured_only_when_asked(run, seeds_index):
+    out = run("count", "China", "--by", "source,month", "--width", "40", index=seeds_index).stdout.splitlines()
+    assert out[2:8] == ["source  2020-07  2020-08  2020-09", "TGVN          0        0        0",
+                        "VNA           7        0        0", "MFA           0        0        0",
+                        "(none)        0        0        0", ""]
+    assert out[-5:] == ["source   (none)", "TGVN         13", "VNA           5", "MFA           0", "(none)        0"]
+    assert all(len(line) <= 40 for line in out[2:])
+    plain = run("count", "China", index=seeds_index).stdout
+    assert "\x1b[" not in plain and "█" in plain
+    assert "\x1b[36m█" in run("count", "China", "--color", "always", index=seeds_index).stdout
+
+
+def test_a_count_cut_by_the_limits_says_so(run, seeds_index, monkeypatch):
+    monkeypatch.setenv("SEARCHKIT_MAX_CLAUSES", "1")
+    result = run("count", "China ASEAN", index=seeds_index)
+    assert result.stderr.startswith("searchkit: limited: read the first 1 of 2 words")
+    assert result.stderr.endswith("; the figures leave out what was not reached\n")
+    assert run("kwic", "China ASEAN", "-n", "1", index=seeds_index).stderr.startswith("searchkit: limited: ")
+    assert run("terms", "China ASEAN", "-n", "1", index=seeds_index).stderr.startswith("searchkit: limited: ")
