@@ -28,9 +28,9 @@ from typing import Any, Iterator, Mapping, Optional
 
 from searchkit.analysis.chain import terms
 from searchkit.errors import InputError, QueryError
-from searchkit.query.tree import Field, Group, Node, Pattern, Words
+from searchkit.query.tree import Field, Group, Node, Pattern, Phrase, Words
 
-HARD_FACTOR = 1.5  # past this many times its time limit, a request is stopped where it stands
+HARD_FACTOR = 1.25  # past this many times its time limit, a request is stopped where it stands
 ENV_PREFIX = "SEARCHKIT_MAX_"
 
 
@@ -40,13 +40,14 @@ class Limits:
 
     query_chars: int = 5000  # characters of a query or quotation read (a pasted page fits)
     clauses: int = 100  # words, phrases, wildcards and fields of a query read, in order
+    phrase_words: int = 32  # words of one quoted phrase matched in order (the first ones)
     depth: int = 16  # nested parentheses kept; deeper ones are read as spaces
     expansions: int = 64  # index terms one wildcard or fuzzy word stands for: the most frequent are kept
     expanded_terms: int = 256  # index terms all of a query's wildcards stand for, shared among them (8 each at least)
     scanned_terms: int = 200_000  # index terms looked at to expand all of a query's wildcards
     edit_chars: int = 32  # longest word matched within typing errors (fuzzy~) or given a spelling suggestion
     suggested_words: int = 8  # words of one query looked at for a spelling suggestion
-    seconds: float = 1.0  # time a request may take before it stops and returns what it has
+    seconds: float = 0.75  # time a request may take before it stops and returns what it has
     memory_mb: int = 200  # memory a request may add to the process, as far as its size can tell
 
     @classmethod
@@ -239,10 +240,15 @@ def prune(group: Group, left: list[int], limits: Limits, budget: Budget) -> Grou
 
 
 def unfuzzy(node: Node, limits: Limits, budget: Budget) -> Node:
-    """A fuzzy word too long to compare within typing errors in bounded time, as the word itself."""
+    """A fuzzy word too long to compare within typing errors in bounded time, as the word itself; a phrase
+    of more than ``phrase_words`` words, as its first ones."""
     if isinstance(node, Field) and node.node is not None:
         inner = unfuzzy(node.node, limits, budget)
         return node if inner is node.node else replace(node, node=inner)  # type: ignore[arg-type]
+    if isinstance(node, Phrase) and len(node.terms) > limits.phrase_words:
+        budget.cut(f"matched the first {limits.phrase_words} of a phrase's {len(node.terms):,} words "
+                   f"({setting('phrase_words')}); quote a shorter part of it")
+        return replace(node, terms=node.terms[: limits.phrase_words])
     if not (isinstance(node, Pattern) and node.fuzzy and len(node.text) > limits.edit_chars):
         return node
     budget.cut(f"matched a {len(node.text):,}-letter word as written, not within typing errors: fuzzy~ "

@@ -135,7 +135,7 @@ def test_a_search_past_its_time_limit_answers_with_what_it_has_and_a_note(seeds_
 
 
 def test_the_hard_stop_turns_an_overrun_into_a_one_line_error():
-    with pytest.raises(QueryError, match="ran past 0.015 s and was stopped"):
+    with pytest.raises(QueryError, match="ran past 0.0125 s and was stopped"):
         with limits.request(Limits(seconds=0.01)):
             while True:
                 pass
@@ -148,3 +148,11 @@ def test_a_bounded_search_says_so_on_stderr_and_in_json(run, corpus):
     assert "searchkit: limited: read the first 100 of 200 words" in done.stderr
     assert all("read the first 100 of 200" in json_line["limits"][0] for json_line in map(__import__("json").loads,
                                                                                             done.stdout.splitlines()))
+
+
+def test_a_long_phrase_is_matched_by_its_first_words():
+    budget = Budget(Limits(phrase_words=2))
+    tree = bound_tree(parse('"fast lanes green lanes" trade'), budget.limits, budget)
+    assert explain(tree) == '"fast lane" trade'
+    assert budget.cuts == ["matched the first 2 of a phrase's 4 words (SEARCHKIT_MAX_PHRASE_WORDS); "
+                           "quote a shorter part of it"]
