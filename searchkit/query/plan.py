@@ -210,14 +210,16 @@ class Compiler:
         found: dict[str, int] = {}
         left = self.budget.limits.scanned_terms - self.scanned
         for n, (term, df) in enumerate(pattern_terms(self.reader, pattern)):
-            if n >= left or (n % 2048 == 2047 and self.budget.exhausted("expanding wildcards")):
+            if n >= left or (n % 256 == 255 and self.budget.exhausted("expanding wildcards")):
                 if n >= left:
                     self.budget.cut(f"looked at {self.budget.limits.scanned_terms:,} index terms for wildcards "
                                     f"({limits.setting('scanned_terms')}): later wildcards found less; "
                                     "give more letters before the * or fewer wildcards")
                 break
             if term is not None:
-                found[term] = max(found.get(term, 0), df)
+                found.setdefault(term, 0)
+                if df:  # of the text field, in one segment
+                    found[term] += df
         else:
             n = -1
         self.scanned += n + 1
@@ -254,8 +256,11 @@ def pattern_terms(reader: Any, pattern: str) -> Iterator[tuple[Optional[str], in
     regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
     # Every match starts with the literal prefix; a cut stem with all but its last four letters of it.
     scan = prefix if len(prefix) < 4 else prefix[: max(3, len(prefix) - 4)]
-    for fieldname in TEXT_FIELDS:
-        for raw, info in reader.iter_prefix(fieldname, scan):
+    # Segment by segment: a multi-segment reader merges every term's entries, ten times the cost; a term
+    # in several segments is yielded once per segment (the caller adds its frequencies up).
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    for leaf, fieldname in ((leaf, f) for f in TEXT_FIELDS for leaf in leaves):
+        for raw, info in leaf.iter_prefix(fieldname, scan):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             if regex.fullmatch(term) or (len(prefix) >= 4 and cut_stem(prefix, term)
                                          and len(prefix) - len(term) <= 3 and prefix == pattern.rstrip("*")):
