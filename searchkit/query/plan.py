@@ -7,15 +7,15 @@ time it was asked for, so repeating a word in a long query keeps its weight.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Optional
 
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
 from searchkit.postings.phrases import FastPhrase
 from searchkit.query import limits
+from searchkit.query.expansion import explain_pattern, pattern_terms, patterns_of
 from searchkit.query.tree import MUST, MUST_NOT, SHOULD, Alias, Field, Group, Node, Pattern, Phrase, Words, is_scoped
 
 TEXT_FIELDS = ("text", "title")
@@ -226,17 +226,6 @@ class Compiler:
         return found
 
 
-def patterns_of(node: Node) -> Iterator[Pattern]:
-    """The wildcards and fuzzy words of a tree, as often as typed."""
-    if isinstance(node, Group):
-        for _, child in node.clauses:
-            yield from patterns_of(child)
-    elif isinstance(node, Field) and node.node is not None:
-        yield from patterns_of(node.node)
-    elif isinstance(node, Pattern):
-        yield node
-
-
 def is_metadata(occur: str, node: Node) -> bool:
     """A required ``country:``, ``kind:``, ``year:`` or ``date:`` clause."""
     return occur == MUST and isinstance(node, Field) and node.name in METADATA
@@ -245,39 +234,6 @@ def is_metadata(occur: str, node: Node) -> bool:
 def is_filter(node: Node) -> bool:
     """A field clause narrows the search; it does not make the plain words optional."""
     return isinstance(node, Field) or is_scoped(node)
-
-
-def pattern_terms(reader: Any, pattern: str) -> Iterator[tuple[Optional[str], int]]:
-    """Index terms (stems) matching a wildcard, with their passage frequency in the text (0 for a term of
-    titles only), and None for each term looked at that does not match. The index holds stems, so
-    ``cooperat*`` must also find ``cooper``, the stem of "cooperation": a stem that the pattern's literal
-    start begins with counts when the stemmer can have cut it there (it removes at most a few letters)."""
-    prefix = re.split(r"[*?]", pattern, 1)[0]
-    regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
-    # Every match starts with the literal prefix; a cut stem with all but its last four letters of it.
-    scan = prefix if len(prefix) < 4 else prefix[: max(3, len(prefix) - 4)]
-    # Segment by segment: a multi-segment reader merges every term's entries, ten times the cost; a term
-    # in several segments is yielded once per segment (the caller adds its frequencies up).
-    leaves = [leaf for leaf, _ in reader.leaf_readers()]
-    for leaf, fieldname in ((leaf, f) for f in TEXT_FIELDS for leaf in leaves):
-        for raw, info in leaf.iter_prefix(fieldname, scan):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if regex.fullmatch(term) or (len(prefix) >= 4 and cut_stem(prefix, term)
-                                         and len(prefix) - len(term) <= 3 and prefix == pattern.rstrip("*")):
-                yield term, info.doc_frequency() if fieldname == "text" else 0
-            else:
-                yield None, 0
-
-
-def explain_pattern(node: Pattern) -> str:
-    return node.text + (f"~{node.fuzzy}" if node.fuzzy else "")
-
-
-def cut_stem(prefix: str, term: str) -> bool:
-    """Whether ``term`` can be the stem of a word starting with ``prefix``: the stemmer cuts an ending and
-    may end the stem with an ``e`` or an ``i`` of its own (``happy`` -> ``happi``), nothing else, so
-    ``terror*`` does not reach ``term``."""
-    return prefix.startswith(term) or (term[-1:] in ("e", "i") and prefix.startswith(term[:-1]))
 
 
 def alt_query(alt: Alt) -> Any:

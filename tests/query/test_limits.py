@@ -9,9 +9,10 @@ import pytest
 
 from searchkit.errors import InputError, QueryError
 from searchkit.query import limits
+from searchkit.query.expansion import cut_stem
 from searchkit.query.limits import Budget, Limits, bound_text, bound_tree
 from searchkit.query.parser import parse
-from searchkit.query.plan import Compiler, cut_stem
+from searchkit.query.plan import Compiler
 from searchkit.query.tree import Pattern, Words, explain
 from searchkit.search.searcher import Options, Searcher, read
 from searchkit.store.store import Store
@@ -79,7 +80,7 @@ def seeds_store(tmp_path_factory):
 
 
 def slow_pattern_terms(reader, pattern: str) -> set[str]:
-    """What a wildcard matches, by the whole lexicon: the rule of plan.pattern_terms, unbounded."""
+    """What a wildcard matches, by the whole lexicon: the rule of expansion.pattern_terms, unbounded."""
     prefix = re.split(r"[*?]", pattern, 1)[0]
     regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
     found = set()
