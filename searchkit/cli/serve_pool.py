@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from searchkit.cli.protocol import send
-from searchkit.query.limits import HARD_FACTOR, rss_mb
+from searchkit.query.limits import rss_mb
 
 READ_SECONDS = 5.0  # a client has this long to send its request (and to take its answer)
-GRACE_SECONDS = 1.0  # past HARD_FACTOR times its limit and this, a request's worker is killed
+# A request's limit is processor time; on a busy machine the clock runs ahead of it. Past WALL_FACTOR times
+# the limit and GRACE_SECONDS on the clock, a request's worker is killed.
+WALL_FACTOR = 4.0
+GRACE_SECONDS = 2.0
 RECYCLE_MB = 48.0  # a worker that grew more than this since it started leaves after its request
 # A request still running after this long yields the CPU to quick ones (nice +SLOW_NICE); its worker
 # cannot take the priority back, so it leaves after answering and a fresh one takes its place.
@@ -127,7 +130,7 @@ class Pool:
         if not data:  # it died: whoever it was answering hears so, and a new one takes its place
             self.replace(worker, "the server's worker stopped while answering; run the command again")
         elif data[:1] == b"b":
-            worker.deadline = time.monotonic() + float(data[1:]) * HARD_FACTOR + GRACE_SECONDS
+            worker.deadline = time.monotonic() + float(data[1:]) * WALL_FACTOR + GRACE_SECONDS
         elif data[:1] in (b"d", b"s", b"x"):
             if worker.conn is not None:
                 worker.conn.close()

@@ -2,11 +2,12 @@
 command reads the same settings and says the same things when it hits one.
 
 A setting is a field of :class:`Limits`; ``$SEARCHKIT_MAX_<NAME>`` overrides it (``SEARCHKIT_MAX_SECONDS=5``).
-A request runs inside :func:`request`, which starts a :class:`Budget`: its clock, its memory mark and the
-notes of what was cut. Code anywhere below asks :func:`current` whether time or memory is left and records
+A request runs inside :func:`request`, which starts a :class:`Budget`: its clock (processor time, so that
+a loaded machine slows an answer down but does not cut it short), its memory mark and the notes of what
+was cut. Code anywhere below asks :func:`current` whether time or memory is left and records
 what it left out; the caller shows the notes (stderr, and the ``limits`` key in JSON). A request that
-cannot be cut short (the Whoosh matching of a huge query) is stopped by a timer at ``HARD_FACTOR`` times
-the budget with :class:`Overrun`, which the caller turns into a one-line error.
+cannot be cut short (the Whoosh matching of a huge query) is stopped by a processor-time timer at
+``HARD_FACTOR`` times the budget with :class:`Overrun`, which the caller turns into a one-line error.
 
 >>> bound_text("(((a)))", Limits(depth=1), Budget(Limits()))
 '(  a  )'
@@ -28,9 +29,9 @@ from typing import Any, Iterator, Mapping, Optional
 
 from searchkit.analysis.chain import terms
 from searchkit.errors import InputError, QueryError
-from searchkit.query.tree import Field, Group, Node, Pattern, Words
+from searchkit.query.tree import Field, Group, Node, Pattern, Phrase, Words
 
-HARD_FACTOR = 1.5  # past this many times its time limit, a request is stopped where it stands
+HARD_FACTOR = 1.25  # past this many times its time limit, a request is stopped where it stands
 ENV_PREFIX = "SEARCHKIT_MAX_"
 
 
@@ -40,13 +41,14 @@ class Limits:
 
     query_chars: int = 5000  # characters of a query or quotation read (a pasted page fits)
     clauses: int = 100  # words, phrases, wildcards and fields of a query read, in order
+    phrase_words: int = 32  # words of one quoted phrase matched in order (the first ones)
     depth: int = 16  # nested parentheses kept; deeper ones are read as spaces
     expansions: int = 64  # index terms one wildcard or fuzzy word stands for: the most frequent are kept
     expanded_terms: int = 256  # index terms all of a query's wildcards stand for, shared among them (8 each at least)
-    scanned_terms: int = 200_000  # index terms looked at to expand all of a query's wildcards
+    scanned_terms: int = 100_000  # index terms (per segment) looked at to expand all of a query's wildcards
     edit_chars: int = 32  # longest word matched within typing errors (fuzzy~) or given a spelling suggestion
     suggested_words: int = 8  # words of one query looked at for a spelling suggestion
-    seconds: float = 1.0  # time a request may take before it stops and returns what it has
+    seconds: float = 1.0  # processor time a request may take before it stops and returns what it has
     memory_mb: int = 200  # memory a request may add to the process, as far as its size can tell
 
     @classmethod
@@ -98,13 +100,14 @@ class Budget:
     """One request's clock, memory mark and notes of what was cut (each said once)."""
 
     limits: Limits
-    started: float = field(default_factory=time.monotonic)
+    # Processor time of this thread: what the request costs, whatever else the machine runs meanwhile.
+    started: float = field(default_factory=time.thread_time)
     base_mb: float = field(default_factory=rss_mb)
     cuts: list[str] = field(default_factory=list)
     spent: bool = False  # time or memory ran out (said once, where it happened)
 
     def elapsed(self) -> float:
-        return time.monotonic() - self.started
+        return time.thread_time() - self.started
 
     def cut(self, note: str) -> None:
         if note not in self.cuts:
@@ -150,7 +153,7 @@ def request(limits: Optional[Limits] = None) -> Iterator[Budget]:
         with hard_stop(budget.limits.seconds * HARD_FACTOR):
             yield budget
     except Overrun:
-        raise TooCostly(f"the request ran past {budget.limits.seconds * HARD_FACTOR:g} s and was stopped "
+        raise TooCostly(f"the request took {budget.limits.seconds * HARD_FACTOR:g} s of processor time and was stopped "
                         f"({setting('seconds')}={budget.limits.seconds:g}); narrow it: fewer words, "
                         "phrases or wildcards") from None
     finally:
@@ -162,20 +165,20 @@ def hard_stop(seconds: float) -> Iterator[None]:
     """Raise :class:`Overrun` in this thread after ``seconds``; only the main thread gets signals, and a
     timer someone else set is left alone."""
     usable = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+    if not usable or signal.getitimer(signal.ITIMER_PROF)[0] > 0:  # a profiler's timer
         yield
         return
 
     def overrun(signum: int, frame: Any) -> None:
         raise Overrun()
 
-    previous = signal.signal(signal.SIGALRM, overrun)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, overrun)
+    signal.setitimer(signal.ITIMER_PROF, seconds)  # counts processor time, as the budget does
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def bound_text(text: str, limits: Limits, budget: Budget) -> str:
@@ -239,10 +242,15 @@ def prune(group: Group, left: list[int], limits: Limits, budget: Budget) -> Grou
 
 
 def unfuzzy(node: Node, limits: Limits, budget: Budget) -> Node:
-    """A fuzzy word too long to compare within typing errors in bounded time, as the word itself."""
+    """A fuzzy word too long to compare within typing errors in bounded time, as the word itself; a phrase
+    of more than ``phrase_words`` words, as its first ones."""
     if isinstance(node, Field) and node.node is not None:
         inner = unfuzzy(node.node, limits, budget)
         return node if inner is node.node else replace(node, node=inner)  # type: ignore[arg-type]
+    if isinstance(node, Phrase) and len(node.terms) > limits.phrase_words:
+        budget.cut(f"matched the first {limits.phrase_words} of a phrase's {len(node.terms):,} words "
+                   f"({setting('phrase_words')}); quote a shorter part of it")
+        return replace(node, terms=node.terms[: limits.phrase_words])
     if not (isinstance(node, Pattern) and node.fuzzy and len(node.text) > limits.edit_chars):
         return node
     budget.cut(f"matched a {len(node.text):,}-letter word as written, not within typing errors: fuzzy~ "

@@ -7,9 +7,8 @@ time it was asked for, so repeating a word in a long query keeps its weight.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Optional
 
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
@@ -17,6 +16,7 @@ from whoosh.query.spans import SpanNear2
 from searchkit.analysis.chain import terms
 from searchkit.postings.phrases import FastPhrase
 from searchkit.query import limits
+from searchkit.query.expansion import explain_pattern, pattern_terms, patterns_of
 from searchkit.query.tree import MUST, MUST_NOT, SHOULD, Alias, Field, Group, Node, Pattern, Phrase, Words, is_scoped
 
 TEXT_FIELDS = ("text", "title")
@@ -234,29 +234,20 @@ class Compiler:
         found: dict[str, int] = {}
         left = self.budget.limits.scanned_terms - self.scanned
         for n, (term, df) in enumerate(pattern_terms(self.reader, pattern)):
-            if n >= left or (n % 2048 == 2047 and self.budget.exhausted("expanding wildcards")):
+            if n >= left or (n % 256 == 255 and self.budget.exhausted("expanding wildcards")):
                 if n >= left:
                     self.budget.cut(f"looked at {self.budget.limits.scanned_terms:,} index terms for wildcards "
                                     f"({limits.setting('scanned_terms')}): later wildcards found less; "
                                     "give more letters before the * or fewer wildcards")
                 break
             if term is not None:
-                found[term] = max(found.get(term, 0), df)
+                found.setdefault(term, 0)
+                if df:  # of the text field, in one segment
+                    found[term] += df
         else:
             n = -1
         self.scanned += n + 1
         return found
-
-
-def patterns_of(node: Node) -> Iterator[Pattern]:
-    """The wildcards and fuzzy words of a tree, as often as typed."""
-    if isinstance(node, Group):
-        for _, child in node.clauses:
-            yield from patterns_of(child)
-    elif isinstance(node, Field) and node.node is not None:
-        yield from patterns_of(node.node)
-    elif isinstance(node, Pattern):
-        yield node
 
 
 def is_metadata(occur: str, node: Node) -> bool:
@@ -267,36 +258,6 @@ def is_metadata(occur: str, node: Node) -> bool:
 def is_filter(node: Node) -> bool:
     """A field clause narrows the search; it does not make the plain words optional."""
     return isinstance(node, Field) or is_scoped(node)
-
-
-def pattern_terms(reader: Any, pattern: str) -> Iterator[tuple[Optional[str], int]]:
-    """Index terms (stems) matching a wildcard, with their passage frequency in the text (0 for a term of
-    titles only), and None for each term looked at that does not match. The index holds stems, so
-    ``cooperat*`` must also find ``cooper``, the stem of "cooperation": a stem that the pattern's literal
-    start begins with counts when the stemmer can have cut it there (it removes at most a few letters)."""
-    prefix = re.split(r"[*?]", pattern, 1)[0]
-    regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
-    # Every match starts with the literal prefix; a cut stem with all but its last four letters of it.
-    scan = prefix if len(prefix) < 4 else prefix[: max(3, len(prefix) - 4)]
-    for fieldname in TEXT_FIELDS:
-        for raw, info in reader.iter_prefix(fieldname, scan):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if regex.fullmatch(term) or (len(prefix) >= 4 and cut_stem(prefix, term)
-                                         and len(prefix) - len(term) <= 3 and prefix == pattern.rstrip("*")):
-                yield term, info.doc_frequency() if fieldname == "text" else 0
-            else:
-                yield None, 0
-
-
-def explain_pattern(node: Pattern) -> str:
-    return node.text + (f"~{node.fuzzy}" if node.fuzzy else "")
-
-
-def cut_stem(prefix: str, term: str) -> bool:
-    """Whether ``term`` can be the stem of a word starting with ``prefix``: the stemmer cuts an ending and
-    may end the stem with an ``e`` or an ``i`` of its own (``happy`` -> ``happi``), nothing else, so
-    ``terror*`` does not reach ``term``."""
-    return prefix.startswith(term) or (term[-1:] in ("e", "i") and prefix.startswith(term[:-1]))
 
 
 def alt_query(alt: Alt) -> Any:

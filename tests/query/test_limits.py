@@ -9,9 +9,10 @@ import pytest
 
 from searchkit.errors import InputError, QueryError
 from searchkit.query import limits
+from searchkit.query.expansion import cut_stem
 from searchkit.query.limits import Budget, Limits, bound_text, bound_tree
 from searchkit.query.parser import parse
-from searchkit.query.plan import Compiler, cut_stem, pattern_terms
+from searchkit.query.plan import Compiler
 from searchkit.query.tree import Pattern, Words, explain
 from searchkit.search.searcher import Options, Searcher, read
 from searchkit.store.store import Store
@@ -79,7 +80,7 @@ def seeds_store(tmp_path_factory):
 
 
 def slow_pattern_terms(reader, pattern: str) -> set[str]:
-    """What a wildcard matches, by the whole lexicon: the rule of plan.pattern_terms, unbounded."""
+    """What a wildcard matches, by the whole lexicon: the rule of expansion.pattern_terms, unbounded."""
     prefix = re.split(r"[*?]", pattern, 1)[0]
     regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
     found = set()
@@ -93,12 +94,9 @@ def slow_pattern_terms(reader, pattern: str) -> set[str]:
 
 
 def frequencies(reader, pattern: str) -> dict[str, int]:
-    """What ``pattern_terms`` finds, each term with its frequency in the text (a title-only term has 0)."""
-    found: dict[str, int] = {}
-    for term, df in pattern_terms(reader, pattern):
-        if term is not None:
-            found[term] = max(found.get(term, 0), df)
-    return found
+    """What a query's wildcard finds, each term with its frequency in the text (a title-only term has 0)."""
+    with limits.request(Limits()):
+        return Compiler(reader).pattern_terms(pattern)
 
 
 @pytest.mark.parametrize("pattern", ["cooperat*", "lan*", "l*", "*ion", "g?een", "negotiat*", "a*e", "*"])
@@ -135,7 +133,7 @@ def test_a_search_past_its_time_limit_answers_with_what_it_has_and_a_note(seeds_
 
 
 def test_the_hard_stop_turns_an_overrun_into_a_one_line_error():
-    with pytest.raises(QueryError, match="ran past 0.015 s and was stopped"):
+    with pytest.raises(QueryError, match="took 0.0125 s of processor time and was stopped"):
         with limits.request(Limits(seconds=0.01)):
             while True:
                 pass
@@ -148,3 +146,11 @@ def test_a_bounded_search_says_so_on_stderr_and_in_json(run, corpus):
     assert "searchkit: limited: read the first 100 of 200 words" in done.stderr
     assert all("read the first 100 of 200" in json_line["limits"][0] for json_line in map(__import__("json").loads,
                                                                                             done.stdout.splitlines()))
+
+
+def test_a_long_phrase_is_matched_by_its_first_words():
+    budget = Budget(Limits(phrase_words=2))
+    tree = bound_tree(parse('"fast lanes green lanes" trade'), budget.limits, budget)
+    assert explain(tree) == '"fast lane" trade'
+    assert budget.cuts == ["matched the first 2 of a phrase's 4 words (SEARCHKIT_MAX_PHRASE_WORDS); "
+                           "quote a shorter part of it"]
