@@ -37,16 +37,21 @@ from searchkit.search.searcher import Options, Searcher  # noqa: E402
 from searchkit.store.store import Store  # noqa: E402
 
 EVAL = SHARED / "eval"
-# The knobs of parameters.py the grid sets, with the values tried: the first of each was the default before
-# tuning; a knob with one value is held fixed (B and FEEDBACK_ORIGINAL at the textbook 0.75 and 0.5).
+# The knobs of parameters.py the grid sets, with the values tried; a knob with one value is held fixed (B and
+# FEEDBACK_ORIGINAL at the textbook 0.75 and 0.5).
 GRID: dict[str, list[Any]] = {
-    "K1": [1.2, 1.5],
+    "IDF": ["rsj", "lucene"],
+    "K1": [1.5, 1.2],
     "B": [0.75],
-    "TITLE_WEIGHT": [2.0, 1.0],
-    "PROXIMITY_WEIGHT": [0.5, 0.0],
+    "TITLE_WEIGHT": [1.0, 2.0],
+    "PROXIMITY_WEIGHT": [0.0, 0.5],
     "FEEDBACK_ORIGINAL": [0.5],
-    "FEEDBACK_FOCUS": [0.0, 4.0, 8.0],  # 0: never damped
+    "FEEDBACK_FOCUS": [4.0, 0.0],  # 0: never damped
+    "FEEDBACK_LONG": [True, False],
 }
+# The setting before tuning: every fold's held-out score is printed beside its score.
+BEFORE = {"IDF": "lucene", "K1": 1.2, "B": 0.75, "TITLE_WEIGHT": 2.0, "PROXIMITY_WEIGHT": 0.5,
+          "FEEDBACK_ORIGINAL": 0.5, "FEEDBACK_FOCUS": 0.0, "FEEDBACK_LONG": False}
 
 
 def settings(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -134,8 +139,8 @@ def folds(scores: dict[str, Any], grid: list[dict[str, Any]], names: list[str]) 
 
 
 def report(scores: dict[str, Any], grid: list[dict[str, Any]], names: list[str]) -> None:
-    today = grid[0]
-    print(f"{'held out':14} {'held-out nDCG@10':>16} {'today':>7}  setting chosen on the other collections")
+    today = BEFORE
+    print(f"{'held out':14} {'held-out nDCG@10':>16} {'before':>7}  setting chosen on the other collections")
     results = folds(scores, grid, names)
     for held, best, value in results:
         print(f"{held:14} {value:16.4f} {mean_of(scores, today, held):7.4f}  {key_of(best)}")
@@ -152,9 +157,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=EVAL, help="folder of collections (default ../shared/eval)")
     parser.add_argument("--only", default="", help="comma-separated collection names")
-    parser.add_argument("--today", action="store_true", help="score only today's setting (the grid's first)")
+    parser.add_argument("--today", action="store_true", help="score only the setting before tuning (BEFORE)")
     parser.add_argument("--grid", type=json.loads, default=None,
                         help='another grid, as JSON: {"KNOB": [values...], ...} (default: GRID above)')
+    parser.add_argument("--no-run", action="store_true",
+                        help="rank nothing: report on the settings of the grid already scored in --cache")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/searchkit-tune"),
                         help="where the indexes and scores are kept")
     args = parser.parse_args()
@@ -163,14 +170,17 @@ def main() -> None:
     names = [n for n in args.only.split(",") if n] or sorted(
         p.name for p in args.eval.iterdir() if (p / "qrels.tsv").is_file())
     args.cache.mkdir(parents=True, exist_ok=True)
-    grid = settings(args.grid or GRID)
-    grid = grid[:1] if args.today else grid
+    grid = [BEFORE] if args.today else settings(args.grid or GRID)
     try:
-        scores = score_all(names, grid, args.cache, args.eval)
+        scores = score_all(names, [] if args.no_run else grid, args.cache, args.eval)
     except KeyboardInterrupt:  # report on the settings scored so far
         scores = json.loads((args.cache / "scores.json").read_text())
     done = [s for s in grid if all(n in scores.get(key_of(s), {}) for n in names)]
+    if not args.no_run and not all(n in scores.get(key_of(BEFORE), {}) for n in names):
+        scores = score_all(names, [BEFORE], args.cache, args.eval)
     print(f"{len(done)} of {len(grid)} settings scored on all {len(names)} collections")
+    if not done:
+        return
     report(scores, done, names)
 
 

@@ -24,6 +24,7 @@ from searchkit.search import parameters
 from searchkit.search.units import Raw, best_first, make_units
 
 Scores = dict[int, float]
+COMMON_WORD_IDF = 0.01
 
 
 @dataclass
@@ -69,8 +70,13 @@ class Ranking:
 
 
 def idf(post: Any, df: int) -> float:
-    """Robertson-Sparck Jones idf; ``post`` counts the units (passages, or documents)."""
+    """Robertson-Sparck Jones idf; ``post`` counts the units (passages, or documents). ``IDF`` "lucene"
+    is Lucene's form, never negative; "rsj" the classic one, where a word in half the units or more
+    weighs next to nothing (only enough to order units that match nothing else): a long pasted query
+    is full of such words, and they should not outweigh its rare ones."""
     count = post.count if hasattr(post, "count") else post.doc_count
+    if parameters.IDF == "rsj":
+        return max(math.log((count - df + 0.5) / (df + 0.5)), COMMON_WORD_IDF)
     return math.log(1.0 + (count - df + 0.5) / (df + 0.5))
 
 

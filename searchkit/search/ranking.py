@@ -1,8 +1,8 @@
 """Ranking a query: BM25F over its concepts (``bm25f.py``), then the re-rankers (``rerank.py``).
 
 ``rank`` is the one entry point: it scores every matching unit (passage, or document with ``--by-doc``),
-keeps those with evidence of their own, then adds the proximity boost and, for queries of a few concepts
-or more, pseudo-relevance feedback (RM3).
+keeps those with evidence of their own, then adds the proximity boost (when weighted) and, for queries of
+a few concepts or more, pseudo-relevance feedback (RM3).
 """
 
 from __future__ import annotations

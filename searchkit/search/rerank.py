@@ -7,7 +7,8 @@
   words in a large index, a hundred passages cost less than hundreds of blocks.
 * Feedback (RM3, Lavrenko & Croft; Abdul-Jaleel et al.): for queries of several words, the best ten
   passages propose twenty expansion terms weighted by how typical they are of those passages; the final
-  score mixes the original query and the expansion half and half, over the first thousand candidates.
+  score mixes the original query and the expansion, at most half and half, over the first thousand
+  candidates: less when those passages are diffuse or the query is long (``feedback_share``).
   Terms are those the index holds for the passages (a title only where it is indexed: a generic or
   lead-sentence title proposes nothing).
 """
@@ -38,7 +39,7 @@ def add_proximity(post: Postings, units: Any, concepts: list[Concept], ranking: 
     """Adjacent query words close together in the text score as an extra BM25 term."""
     words = single_terms(concepts)
     pairs = [(a, b) for a, b in zip(words, words[1:]) if a != b]
-    if not pairs or not ranking.scores:
+    if not pairs or not ranking.scores or not parameters.PROXIMITY_WEIGHT:
         return
     candidates = units.passages(ranking.top(parameters.PROXIMITY_DEPTH))
     positions = term_positions(post, {w for p in pairs for w in p}, candidates)
@@ -115,7 +116,7 @@ def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: R
     if len(top) < 2 or parameters.FEEDBACK_ORIGINAL >= 1.0:
         return
     expansion = relevance_model(post, units, ranking, top)
-    share = feedback_share(post, expansion)
+    share = feedback_share(post, expansion, len(concepts))
     if share <= 0.0:
         return
     ranking.expansion = expansion
@@ -135,12 +136,16 @@ def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: R
     ranking.add("feedback", feedback)
 
 
-def feedback_share(post: Postings, expansion: list[tuple[str, float]]) -> float:
+def feedback_share(post: Postings, expansion: list[tuple[str, float]], concepts: int = 1) -> float:
     """The expansion's share of the final score: ``1 - FEEDBACK_ORIGINAL``, damped when the best results
     are diffuse. How focused they are is the clarity of their terms (Cronen-Townsend et al.): the
     relevance model's divergence from the collection's, in nats. Results about one thing share rare
-    words; results that drift (or that are a fair part of a small collection) share only common ones."""
+    words; results that drift (or that are a fair part of a small collection) share only common ones.
+    With ``FEEDBACK_LONG``, a query of more concepts than the expansion has terms (a pasted page) says
+    more than feedback can add: the share shrinks in proportion."""
     full = 1.0 - parameters.FEEDBACK_ORIGINAL
+    if parameters.FEEDBACK_LONG and concepts > parameters.FEEDBACK_TERMS:
+        full *= parameters.FEEDBACK_TERMS / concepts
     if not parameters.FEEDBACK_FOCUS:
         return full
     total = sum(post.reader.field_length(f) for f in TEXT_FIELDS if f in post.reader.schema) or 1

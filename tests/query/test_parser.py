@@ -277,7 +277,7 @@ def test_fast_terms_are_the_analyzers_on_every_seed_passage(run, seeds_index):
         assert terms(text) == [t.text for t in ANALYZER(text)]
 
 
-def test_feedback_reranks_plain_queries_of_several_words_only(run, seeds_index):
+def test_feedback_reranks_plain_queries_of_several_words_only(run, seeds_index, monkeypatch):
     def explained(*args: str) -> list[str]:
         return run("search", *args, "--explain", "-n", "1", index=seeds_index).stdout.splitlines()
 
@@ -286,8 +286,12 @@ def test_feedback_reranks_plain_queries_of_several_words_only(run, seeds_index):
     assert any(" + feedback " in line for line in long)
     assert not explained("ASEAN AND China AND cooperation")[1].startswith("feedback")
     assert not explained("fast lanes")[1].startswith("feedback")
-    row = json.loads(run("search", "fast lanes", "--explain", "--json", "-n", "1", index=seeds_index).stdout)
-    assert set(row["explain"]) == {"fast", "lanes", "proximity"}
+    from searchkit.search import parameters
+
+    for weight, parts in ((0.0, {"fast", "lanes"}), (0.5, {"fast", "lanes", "proximity"})):
+        monkeypatch.setattr(parameters, "PROXIMITY_WEIGHT", weight)  # tuned to 0: a boost only when weighted
+        row = json.loads(run("search", "fast lanes", "--explain", "--json", "-n", "1", index=seeds_index).stdout)
+        assert set(row["explain"]) == parts
 
 
 # The first six are words within metadata; "ministers" is in the text of a passage of another kind than

@@ -55,3 +55,13 @@ def test_without_a_focus_threshold_feedback_is_never_damped(monkeypatch):
     monkeypatch.setattr(parameters, "FEEDBACK_ORIGINAL", 0.5)
     monkeypatch.setattr(parameters, "FEEDBACK_FOCUS", 0.0)
     assert feedback_share(Post({"said": 500, "also": 500}), [("said", 0.5), ("also", 0.5)]) == 0.5
+
+
+def test_a_query_longer_than_the_expansion_gives_feedback_a_smaller_share(focus, monkeypatch):
+    monkeypatch.setattr(parameters, "FEEDBACK_TERMS", 20)
+    monkeypatch.setattr(parameters, "FEEDBACK_LONG", True)
+    post, model = Post({"mekong": 1, "delta": 1}), [("mekong", 0.5), ("delta", 0.5)]
+    assert feedback_share(post, model, concepts=20) == 0.5
+    assert feedback_share(post, model, concepts=80) == pytest.approx(0.5 * 20 / 80)
+    monkeypatch.setattr(parameters, "FEEDBACK_LONG", False)
+    assert feedback_share(post, model, concepts=80) == 0.5

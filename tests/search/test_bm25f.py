@@ -1,0 +1,33 @@
+"""idf: Lucene's form, and the classic Robertson-Sparck Jones form that long pasted queries rank better with."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from searchkit.search import parameters
+from searchkit.search.bm25f import COMMON_WORD_IDF, idf
+
+
+class Units:
+    count = 1000
+
+
+@pytest.mark.parametrize("form, df, expected", [
+    ("lucene", 10, math.log(1 + 990.5 / 10.5)),
+    ("lucene", 900, math.log(1 + 100.5 / 900.5)),  # a common word still weighs 0.1
+    ("rsj", 10, math.log(990.5 / 10.5)),
+    ("rsj", 500, COMMON_WORD_IDF),  # in half the documents: next to nothing
+    ("rsj", 900, COMMON_WORD_IDF),
+])
+def test_idf_forms(monkeypatch, form, df, expected):
+    monkeypatch.setattr(parameters, "IDF", form)
+    assert idf(Units(), df) == pytest.approx(expected)
+
+
+def test_rare_words_weigh_about_the_same_in_both_forms(monkeypatch):
+    monkeypatch.setattr(parameters, "IDF", "rsj")
+    classic = idf(Units(), 3)
+    monkeypatch.setattr(parameters, "IDF", "lucene")
+    assert classic == pytest.approx(idf(Units(), 3), abs=0.01)
