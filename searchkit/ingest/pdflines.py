@@ -19,7 +19,7 @@ from statistics import median
 from typing import Any
 
 from searchkit.ingest.layout import PAGE_NUMBER, ends_sentence
-from searchkit.ingest.turns import marker
+from searchkit.ingest.markers import marker
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 EDGE = 0.09  # the top and bottom of a page, as a share of its height, where furniture sits
