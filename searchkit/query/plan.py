@@ -8,7 +8,6 @@ time it was asked for, so repeating a word in a long query keeps its weight.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
