@@ -72,12 +72,14 @@ class Ranking:
 def idf(post: Any, df: int) -> float:
     """Robertson-Sparck Jones idf; ``post`` counts the units (passages, or documents). ``IDF`` "lucene"
     is Lucene's form, never negative; "rsj" the classic one, where a word in half the units or more
-    weighs next to nothing (only enough to order units that match nothing else): a long pasted query
-    is full of such words, and they should not outweigh its rare ones."""
+    weighs next to nothing: a long pasted query is full of such words, and they should not outweigh its
+    rare ones. Next to nothing is a hundredth of Lucene's idf, so that such words still order the units
+    that match nothing else, rarer ones first (in an index of a few documents most words are such)."""
     count = post.count if hasattr(post, "count") else post.doc_count
+    lucene = math.log(1.0 + (count - df + 0.5) / (df + 0.5))
     if parameters.IDF == "rsj":
-        return max(math.log((count - df + 0.5) / (df + 0.5)), COMMON_WORD_IDF)
-    return math.log(1.0 + (count - df + 0.5) / (df + 0.5))
+        return max(math.log((count - df + 0.5) / (df + 0.5)), COMMON_WORD_IDF * lucene)
+    return lucene
 
 
 def saturate(scores: dict[int, float], weight: float) -> Scores:

@@ -18,12 +18,17 @@ class Units:
     ("lucene", 10, math.log(1 + 990.5 / 10.5)),
     ("lucene", 900, math.log(1 + 100.5 / 900.5)),  # a common word still weighs 0.1
     ("rsj", 10, math.log(990.5 / 10.5)),
-    ("rsj", 500, COMMON_WORD_IDF),  # in half the documents: next to nothing
-    ("rsj", 900, COMMON_WORD_IDF),
+    ("rsj", 500, COMMON_WORD_IDF * math.log(1 + 500.5 / 500.5)),  # in half the documents: next to nothing
+    ("rsj", 900, COMMON_WORD_IDF * math.log(1 + 100.5 / 900.5)),
 ])
 def test_idf_forms(monkeypatch, form, df, expected):
     monkeypatch.setattr(parameters, "IDF", form)
     assert idf(Units(), df) == pytest.approx(expected)
+
+
+def test_common_words_still_weigh_more_the_rarer_they_are(monkeypatch):
+    monkeypatch.setattr(parameters, "IDF", "rsj")
+    assert idf(Units(), 500) > idf(Units(), 700) > idf(Units(), 1000) > 0
 
 
 def test_rare_words_weigh_about_the_same_in_both_forms(monkeypatch):
