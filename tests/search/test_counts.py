@@ -169,11 +169,13 @@ def test_seeds_are_where_the_tests_expect_them():
 
 
 def test_a_wide_table_continues_in_blocks_and_bars_are_coloured_only_when_asked(run, seeds_index):
-    out = run("count", "China", "--by", "source,month", "--width", "40", index=seeds_index).stdout.splitlines()
-    assert out[2:8] == ["source  2020-07  2020-08  2020-09", "TGVN          0        0        0",
-                        "VNA           7        0        0", "MFA           0        0        0",
-                        "(none)        0        0        0", ""]
-    assert out[-5:] == ["source   (none)", "TGVN         13", "VNA           5", "MFA           0", "(none)        0"]
+    out = run("count", "China", "--by", "kind,source", "--all-kinds", "--width", "40",
+              index=seeds_index).stdout.splitlines()
+    assert out[2:9] == ["kind           TGVN     VNA     MFA", "body             11      12       3",
+                        "caption           1       0       0", "title             2       0       0",
+                        "boilerplate       1       0       0", "teaser            1       0       0", ""]
+    assert out[-6:] == ["kind         (none)", "body             17", "caption           7", "title             2",
+                        "boilerplate       0", "teaser            0"]
     assert all(len(line) <= 40 for line in out[2:])
     plain = run("count", "China", index=seeds_index).stdout
     assert "\x1b[" not in plain and "█" in plain
