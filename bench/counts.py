@@ -2,7 +2,7 @@
 
     nice python bench/counts.py                        # 3,000 speeches (about 106,000 passages)
     nice python bench/counts.py --sizes all            # every speech (386,055 passages): a long build
-    nice python bench/counts.py --sizes 3000 --index /tmp/ix   # an index already built from that subset
+    nice python bench/counts.py --sizes 3000 --index ix-3000   # an index already built from that subset
 
 For each query (the keyword and phrase classes of ``queries_scale.tsv``) it prints, warm (one open
 index, as ``searchkit serve`` runs them; the median of ``--repeat`` runs after one to warm up):

@@ -3,11 +3,11 @@
     nice python bench/tune.py                          # the grid below, every collection
     nice python bench/tune.py --only cranfield,adi     # a few collections (development)
 
-Each collection is indexed once, as a user would (``searchkit index corpus.jsonl``), into ``--cache``
-(default ``/tmp/searchkit-tune``). The parameters in ``searchkit/search/parameters.py`` are read at query
-time, so every setting of the grid ranks the same index: its queries run in process exactly as
-``searchkit search --batch queries.jsonl --format trec --by-doc -n 100`` runs them. Per setting and
-collection the per-query nDCG@10 is kept in ``--cache/scores.json``; a rerun scores only new settings.
+Each collection is indexed once, as a user would (``searchkit index corpus.jsonl``), into ``--cache`` (default
+``searchkit-tune`` in the system temporary folder). The parameters in ``searchkit/search/parameters.py`` are
+read at query time, so every setting of the grid ranks the same index: its queries run in process exactly as
+``searchkit search --batch queries.jsonl --format trec --by-doc -n 100`` runs them. Per setting and collection
+the per-query nDCG@10 is kept in ``--cache/scores.json``; a rerun scores only new settings.
 
 Fold k holds collection k out: the setting with the best macro nDCG@10 over the other collections is
 chosen, and its score on collection k is that fold's held-out score. The mean of the held-out scores
@@ -22,6 +22,7 @@ import itertools
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -162,7 +163,7 @@ def main() -> None:
                         help='another grid, as JSON: {"KNOB": [values...], ...} (default: GRID above)')
     parser.add_argument("--no-run", action="store_true",
                         help="rank nothing: report on the settings of the grid already scored in --cache")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/searchkit-tune"),
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "searchkit-tune",
                         help="where the indexes and scores are kept")
     args = parser.parse_args()
     if not args.eval.is_dir():
