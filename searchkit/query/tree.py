@@ -93,12 +93,26 @@ def read_mode(text: str) -> Reading:
     Reading(operators=True, acronyms=True)
     >>> read_mode('USE OF JOURNALS IN LIBRARIES (ANY TYPES OF LIBRARY), BOTH CURRENT AND BACK ISSUES')
     Reading(operators=False, acronyms=False)
+
+    Words inside whole quotes are a phrase the user typed, so only the words outside them decide:
+
+    >>> read_mode('"the right of peoples to self-determination" year:1970..1979')
+    Reading(operators=True, acronyms=True)
     """
-    words = [w for w in re.findall(r"[^\s()\"]+", text) if w not in OPERATORS and re.search(r"\w", w)]
-    shouted = not re.search(r"[a-z]", text) and len(words) >= SHOUTED_WORDS
+    outside = unquoted(text)
+    words = [w for w in re.findall(r"[^\s()\"]+", outside) if w not in OPERATORS and re.search(r"\w", w)]
+    shouted = not re.search(r"[a-z]", outside) and len(words) >= SHOUTED_WORDS
     stops = sum(1 for w in words if re.sub(r"\W", "", w.lower()) in STOP_WORDS)
     prose = len(words) >= PROSE_WORDS and (shouted or stops >= 2)
     return Reading(operators=not prose, acronyms=not shouted)
+
+
+def unquoted(text: str) -> str:
+    """The text without its quoted phrases, when its quotes pair up (an odd quote is prose's, not syntax)."""
+    text = text.translate(QUOTES)
+    if text.count('"') % 2:
+        return text
+    return re.sub(r'"[^"]*"', " ", text)
 
 
 def word_node(text: str, reading: Reading) -> Optional[Node]:

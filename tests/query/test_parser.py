@@ -326,3 +326,14 @@ def test_only_words_and_required_metadata_are_narrowed_by_the_metadata_alone(tmp
     with Store.open(tmp_path / "ix").ix.reader() as reader:
         narrowed = [q for q in NARROWED if compile_plan(read(q), reader).filters is not None]
     assert narrowed == NARROWED[:6]
+
+
+@pytest.mark.parametrize("query", [
+    '"the freedom of navigation in the sea lanes"',
+    '"THE FREEDOM OF NAVIGATION IN THE SEA LANES" year:2020..2021',
+    '"the freedom of navigation in the sea lanes" AND fisheries',
+])
+def test_a_quoted_phrase_of_many_words_stays_a_phrase(run, tiny, query):
+    """Only the words outside whole quotes decide whether a query is pasted prose."""
+    shown = run("search", query, "--explain").stdout.splitlines()[0]
+    assert '"freedom navig sea lane"' in shown, shown
