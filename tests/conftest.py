@@ -18,6 +18,8 @@ SHARED = REPO.parent / "shared"
 # A test's answer must not depend on how loaded the machine is: the time limit (limits.py) is tested with
 # its own small values, and every other test runs well within this one.
 os.environ.setdefault("SEARCHKIT_MAX_SECONDS", "60")
+# No test leaves a server behind: only tests/cli/test_autoserve.py starts one on first use, and stops it.
+os.environ["SEARCHKIT_AUTOSERVE"] = "0"
 
 
 @pytest.fixture

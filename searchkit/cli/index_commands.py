@@ -203,20 +203,22 @@ def verify_cmd(ctx: click.Context, index_dir: Optional[str]) -> None:
 @click.option("--stop", is_flag=True, help="Stop the server of this index, and wait until it is gone.")
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=4, show_default=True, metavar="N",
               help="Requests answered at once, each by a worker process.")
+@click.option("--idle", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="Stop after this long without a request (how a server started on first use stops).")
 @index_option
 @click.pass_context
 @handle_errors
-def serve_cmd(ctx: click.Context, stop: bool, workers: int, index_dir: Optional[str]) -> None:
+def serve_cmd(ctx: click.Context, stop: bool, workers: int, idle: Optional[float], index_dir: Optional[str]) -> None:
     """Keep the index open so that each `searchkit search` answers at once (stop: --stop or Ctrl-C)."""
     from searchkit.cli.serve import serve, stop_server
 
     directory = index_path(ctx, index_dir)
     if stop:
-        if given(ctx, "workers"):
-            raise CliError("--workers applies to starting a server, not to --stop; drop it")
+        if given(ctx, "workers") or given(ctx, "idle"):
+            raise CliError("--workers and --idle apply to starting a server, not to --stop; drop them")
         warn(f"stopped the server of {directory}" if stop_server(directory) else f"no server runs for {directory}")
         return
-    serve(directory, ctx.find_root().command, note=warn, workers=workers)
+    serve(directory, ctx.find_root().command, note=warn, workers=workers, idle=idle)
     warn(f"stopped serving {directory}")
 
 

@@ -4,7 +4,9 @@ A shell user pays for a fresh interpreter on every ``searchkit search``; importi
 opening the index costs many times what the query does. When ``searchkit serve`` holds the index open,
 this module forwards the command line (with the working directory, environment and terminal facts) over
 the server's Unix socket and replays its output, importing nothing beyond the standard library's
-builtins. Without a server, or on any trouble reaching it, the command runs in this process as usual.
+builtins. Without a server, or on any trouble reaching it, the command runs in this process as usual,
+and a server is started in the background for the commands that follow (``autoserve``): it stops by
+itself after ``SEARCHKIT_SERVE_IDLE`` seconds without a request; ``SEARCHKIT_AUTOSERVE=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from searchkit.cli.protocol import PROTOCOL, receive, send, socket_path
+from searchkit.cli.protocol import LOCK_NAME, PROTOCOL, receive, release, send, socket_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs more to import than the rest of a served search: annotations only
@@ -22,6 +24,9 @@ if TYPE_CHECKING:  # typing costs more to import than the rest of a served searc
 SERVED = frozenset({"search", "show", "cite", "count", "kwic", "terms"})
 # Arguments naming this process's own streams or descriptors ("-", /dev/stdin, <(...)): only it can read them.
 OWN_FILES = ("/dev/std", "/dev/fd/", "/proc/self/")
+IDLE_SECONDS = 600  # an automatically started server stops after this long without a request
+AUTO_WORKERS = 2
+OFF = ("0", "no", "off", "false")
 
 
 def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
@@ -60,7 +65,7 @@ def served_index(argv: list[str], env: Any = os.environ) -> Optional[str]:
 
 
 def request(argv: list[str]) -> dict[str, Any]:
-    return {"protocol": PROTOCOL, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+    return {"protocol": PROTOCOL, "release": release(), "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
             "tty": [sys.stdout.isatty(), sys.stderr.isatty()], "size": list(terminal_size())}
 
 
@@ -85,9 +90,9 @@ def terminal_size(fallback: tuple[int, int] = (80, 24)) -> tuple[int, int]:
     return columns, lines
 
 
-def forward(argv: list[str]) -> Optional[int]:
-    """Run ``argv`` on a resident server and replay its output; None when no server took it."""
-    index = served_index(argv)
+def forward(argv: list[str], index: Optional[str] = None) -> Optional[int]:
+    """Run ``argv`` on the resident server of its index and replay its output; None when none took it."""
+    index = index or served_index(argv)
     if index is None:
         return None
     path = socket_path(index)
@@ -140,12 +145,62 @@ def first(pair: tuple[int, str]) -> int:
     return pair[0]
 
 
+def autoserve(index: str, env: Any = os.environ) -> bool:
+    """Start ``searchkit serve`` for ``index`` in the background, detached from this process and its
+    terminal, unless turned off, the folder holds no index this user may serve, or a server is starting
+    or running there. True when one was started."""
+    folder = os.path.abspath(index)
+    if env.get("SEARCHKIT_AUTOSERVE", "1").strip().lower() in OFF or not servable(folder):
+        return False
+    import subprocess
+
+    # The server imports this very searchkit, whatever its working folder and sys.path would find first.
+    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    command = [sys.executable, "-m", "searchkit", "--index", folder, "serve", "--workers", str(AUTO_WORKERS),
+               "--idle", env.get("SEARCHKIT_SERVE_IDLE", str(IDLE_SECONDS))]
+    child_env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))}
+    try:
+        subprocess.Popen(command, cwd=folder, env=child_env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        return False  # no room for a process: this command runs here all the same
+    return True
+
+
+def servable(folder: str) -> bool:
+    """An index folder this user can write (the server's socket and lock live there) with no server
+    holding its lock."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    if not os.access(folder, os.W_OK) or not any(n.startswith("_searchkit_") and n.endswith(".toc") for n in names):
+        return False
+    import fcntl
+
+    try:
+        lock = os.open(os.path.join(folder, LOCK_NAME), os.O_RDONLY)
+    except OSError:
+        return True  # never served
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a server holds it: it is starting, or answers already
+    finally:
+        os.close(lock)
+    return True
+
+
 def main() -> None:
-    code = forward(sys.argv[1:])
-    if code is not None:
-        # The answer is written and flushed, and nothing else was started here: skip the interpreter's
-        # teardown (module and object cleanup), a few milliseconds of a served search's total.
-        os._exit(code)
+    argv = sys.argv[1:]
+    index = served_index(argv)
+    if index is not None:
+        code = forward(argv, index)
+        if code is not None:
+            # The answer is written and flushed, and nothing else was started here: skip the interpreter's
+            # teardown (module and object cleanup), a few milliseconds of a served search's total.
+            os._exit(code)
+        autoserve(index)
     from searchkit.cli.main import main as cli_main
 
     cli_main(prog_name="searchkit")

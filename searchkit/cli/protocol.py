@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # typing costs more to import than the rest of a served searc
     from typing import Any, Optional
 
 SOCKET_NAME = "searchkit.sock"
+LOCK_NAME = "serve.lock"  # held by the server for its lifetime (also while it starts)
 PROTOCOL = 1
 MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 
@@ -31,6 +32,14 @@ def socket_path(index_dir: str) -> str:
 
     digest = hashlib.sha1(os.fsencode(os.path.realpath(folder))).hexdigest()[:16]
     return os.path.join(tempfile.gettempdir(), f"searchkit-{os.getuid()}-{digest}.sock")
+
+
+def release() -> str:
+    """Which searchkit this is (version and where its code lives): a server of another one (the package
+    upgraded, another virtual environment) must not answer for it."""
+    import searchkit
+
+    return f"{searchkit.__version__} {os.path.dirname(os.path.abspath(searchkit.__file__))}"
 
 
 def send(sock: Any, message: dict[str, Any]) -> None:

@@ -6,7 +6,9 @@ a time, so that the process-wide state a command touches, cwd, environment and s
 runs the very same click command with its output captured in order, and sends that back. A request that
 is not one (garbage, a client gone) costs a worker at most ``serve_pool.READ_SECONDS``; a command that
 fails with an unexpected error answers exit 2 with one line. The server holds a lock file so that only
-one runs per index, and each worker reopens the index whenever a commit changed it on disk.
+one runs per index, and each worker reopens the index whenever a commit changed it on disk. It stops by
+itself when its code changed on disk (an upgrade must not be answered by the old code) and, with
+``idle``, after that long without a request (how ``launch.autoserve`` starts it).
 """
 
 from __future__ import annotations
@@ -25,15 +27,14 @@ from typing import Any, Callable, Iterator, Optional
 
 import click
 
-from searchkit.cli.protocol import PROTOCOL, receive, send, socket_path
+from searchkit.cli.protocol import LOCK_NAME, PROTOCOL, receive, release, send, socket_path
 from searchkit.cli.serve_pool import Pool
 from searchkit.errors import SearchkitError
 from searchkit.query.limits import Limits
 
 MAX_REQUEST_BYTES = 16 << 20  # argv, environment and cwd: far less; more is not a request
 WORKERS = 4  # requests answered at once (a slow one holds one worker, up to its time limit)
-
-LOCK_NAME = "serve.lock"
+WATCH_SECONDS = 2.0  # how often the server looks at the clock (idle) and at its code on disk
 Note = Callable[[str], None]
 
 
@@ -139,6 +140,9 @@ def handle(conn: socket.socket, state: dict[str, Any], started: Callable[[float]
     if req.get("stop"):
         reply(conn, {"stopped": True})
         return "stop"
+    if req.get("release") != state["release"]:
+        reply(conn, {"fallback": "another searchkit"})  # the client runs it; the next client starts ours
+        return "stop"
     try:
         started(Limits.from_env(req["env"]).seconds)
     except SearchkitError:
@@ -193,6 +197,43 @@ def warm_up(directory: Path) -> None:
     search(Store.open(directory, lazy=True), "the united nations", limit=1)
 
 
+class Listener:
+    """The listening socket, remembering when it last took a connection (for ``idle``)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.last = sock, time.monotonic()
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def accept(self) -> tuple[socket.socket, Any]:
+        self.last = time.monotonic()
+        return self.sock.accept()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def code_stamp() -> tuple[float, int]:
+    """The newest modification time and the number of this package's source files."""
+    root = Path(__file__).resolve().parent.parent
+    times = [p.stat().st_mtime for p in root.rglob("*.py")]
+    return max(times, default=0.0), len(times)
+
+
+def watch(state: dict[str, Any], listener: Listener, idle: Optional[float], note: Note) -> None:
+    """Stop the server (as Ctrl-C does) after ``idle`` seconds without a request, or when its code changed."""
+    stamp = code_stamp()
+    while not state["stop"]:
+        time.sleep(WATCH_SECONDS)
+        if idle is not None and time.monotonic() - listener.last > idle:
+            note(f"no request for {idle:g} s: stopping")
+            state["stop"] = True
+        elif code_stamp() != stamp:
+            note("searchkit's code changed on disk: stopping (the next command starts the new one)")
+            state["stop"] = True
+
+
 def open_for_worker(directory: Path) -> Callable[[], None]:
     """What a new worker does first: keep the store open between commands, with its searcher warm."""
 
@@ -206,25 +247,27 @@ def open_for_worker(directory: Path) -> Callable[[], None]:
     return start
 
 
-def serve(directory: Path, command: click.Command, note: Optional[Note] = None, workers: int = WORKERS) -> None:
+def serve(directory: Path, command: click.Command, note: Optional[Note] = None, workers: int = WORKERS,
+          idle: Optional[float] = None) -> None:
     """Answer forwarded command lines with ``command`` (the ``searchkit`` group) until ``searchkit serve
-    --stop``, Ctrl-C or SIGTERM."""
+    --stop``, Ctrl-C, SIGTERM, a change of searchkit's code or (with ``idle``) that many quiet seconds."""
     from searchkit.store.store import Store
 
     note = note or (lambda message: None)
     Store.open(directory)  # no index, or an incompatible one: the usual one-line error, before anything else
     directory = directory.resolve()
     path = socket_path(str(directory))
-    state: dict[str, Any] = {"stop": False, "command": command}
+    state: dict[str, Any] = {"stop": False, "command": command, "release": release()}
     previous = on_signals(state)
     try:
         with server_lock(directory):
             warm_up(directory)
-            with closing(listen(path)) as sock:
+            with closing(Listener(listen(path))) as listener:
                 try:
                     note(f"serving {directory} on {path}; stop with: searchkit serve --stop (or Ctrl-C)")
+                    threading.Thread(target=watch, args=(state, listener, idle, note), daemon=True).start()
                     serve_one = lambda conn, started: handle(conn, state, started)  # noqa: E731
-                    Pool(sock, serve_one, workers, open_for_worker(directory)).run(state)
+                    Pool(listener, serve_one, workers, open_for_worker(directory)).run(state)  # type: ignore[arg-type]
                 finally:
                     os.unlink(path)
     finally:
