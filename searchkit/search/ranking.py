@@ -14,6 +14,7 @@ from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept
 from searchkit.search import parameters
 from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, raw_frequencies
+from searchkit.search.dense import DENSE_POSTINGS, DenseScores, concept_arrays, postings_to_score
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
 
@@ -26,17 +27,12 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     out; ranking documents, a title match is as good as any. Without ``explained``, the score's parts
     are not kept."""
     units = make_units(post, by_doc)
-    evidence: set[int] = set()
     ranking = Ranking(units=units, explained=explained)
-    budget = limits.current()
-    for n, concept in enumerate(concepts):
-        if n and budget.exhausted(f"ranking after {n} of the query's {len(concepts)} words and phrases"):
-            concepts = concepts[:n]
-            break
-        scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
-        ranking.add(concept.label, scores, concept.weight)
-        ranking.dfs.append(df)
-    ranking.evidence = evidence
+    if not explained and not by_doc and postings_to_score(post, concepts) >= DENSE_POSTINGS:
+        concepts = score_as_arrays(post, units, concepts, excluded, ranking)
+    else:
+        concepts = score_as_dicts(post, units, concepts, excluded, ranking)
+    evidence, budget = ranking.evidence or set(), limits.current()
     if by_doc:
         keep = None if allowed is None else {units.unit_of(d) for d in allowed if d not in excluded}
     else:
@@ -50,6 +46,40 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
             and not budget.exhausted("ranking before feedback")):
         add_feedback(post, units, concepts, ranking, excluded)
     return ranking
+
+
+def score_as_dicts(post: Postings, units: object, concepts: list[Concept], excluded: frozenset[int],
+                   ranking: Ranking) -> list[Concept]:
+    """BM25F of every concept into ``ranking`` (with its evidence); the concepts scored before the
+    time budget ran out."""
+    evidence: set[int] = set()
+    ranking.evidence = evidence
+    budget = limits.current()
+    for n, concept in enumerate(concepts):
+        if n and budget.exhausted(f"ranking after {n} of the query's {len(concepts)} words and phrases"):
+            return concepts[:n]
+        scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
+        ranking.add(concept.label, scores, concept.weight)
+        ranking.dfs.append(df)
+    return concepts
+
+
+def score_as_arrays(post: Postings, units: object, concepts: list[Concept], excluded: frozenset[int],
+                    ranking: Ranking) -> list[Concept]:
+    """``score_as_dicts`` summed in arrays (``dense.py``): the same scores, for queries of many postings."""
+    evidence: set[int] = set()
+    ranking.evidence = evidence
+    budget = limits.current()
+    total = DenseScores(post.reader.doc_count_all())
+    for n, concept in enumerate(concepts):
+        if n and budget.exhausted(f"ranking after {n} of the query's {len(concepts)} words and phrases"):
+            concepts = concepts[:n]
+            break
+        ids, scores, df = concept_arrays(post, units, concept, evidence, excluded, ranking.raw)
+        total.add(ids, scores if concept.weight == 1.0 else concept.weight * scores)
+        ranking.dfs.append(df)
+    ranking.scores = total.as_dict()
+    return concepts
 
 
 def matching(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = None,

@@ -1,0 +1,91 @@
+"""BM25F over many postings as arrays: what ``bm25f.py`` computes with a dict per concept, for the queries
+where those dicts cost more than the arithmetic (a pasted sentence of common words: tens of thousands of
+passages per word).
+
+The arithmetic is the same, in the same order, one element at a time (IEEE doubles, no fused steps), so
+every score is the very float the dict path gives, and so is every ranking: ``tests/search/test_dense.py``
+compares both. ``rank`` in ``ranking.py`` chooses this path by the number of postings a query scores;
+numpy is imported only then.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from searchkit.postings.readers import Postings
+from searchkit.query.plan import Concept
+from searchkit.search import parameters
+from searchkit.search.bm25f import Scores, concept_scores, idf, raw_frequencies
+
+DENSE_POSTINGS = 20_000  # postings scored by a query from which arrays cost less than dicts
+
+
+def postings_to_score(post: Postings, concepts: list[Concept]) -> int:
+    """How many postings ranking ``concepts`` reads (each alternative's first word, in each field)."""
+    return sum(post.doc_frequency(f, alt.terms[0]) for c in concepts for alt in c.alts for f in alt.fields)
+
+
+class DenseScores:
+    """Scores summed per docnum in one array; which docnums have any, in another."""
+
+    def __init__(self, size: int) -> None:
+        import numpy as np
+
+        self.np = np
+        self.total = np.zeros(size, dtype=np.float64)
+        self.seen = np.zeros(size, dtype=bool)
+
+    def add(self, ids: Any, scores: Any) -> None:
+        """Add one concept's scores (``ids`` distinct): ``merge_into`` for arrays."""
+        self.total[ids] += scores
+        self.seen[ids] = True
+
+    def as_dict(self) -> Scores:
+        ids = self.np.flatnonzero(self.seen)
+        return dict(zip(ids.tolist(), self.total[ids].tolist()))
+
+
+def concept_arrays(post: Postings, units: Any, concept: Concept, evidence: Optional[set[int]],
+                   excluded: frozenset[int], seen: dict[Any, Any]) -> tuple[Any, Any, int]:
+    """``concept_scores`` as (docnums, scores) arrays. A word in one field, the usual case, is scored
+    with array arithmetic; anything else (alternatives, several fields) through ``concept_scores``."""
+    import numpy as np
+
+    if len(concept.alts) != 1 or concept.typed is not None or units.by_doc:
+        return from_dict(*concept_scores(post, units, concept, evidence, excluded, seen))
+    alt = concept.alts[0]
+    raw, df = raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+    seen[alt] = (raw, df)
+    if not raw:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0
+    ids, x = combined(units, raw)
+    k1 = parameters.K1
+    return ids, idf(post, df) * x * (k1 + 1.0) / (k1 + x), df
+
+
+def combined(units: Any, raw: Any) -> tuple[Any, Any]:
+    """``Passages.combine`` as arrays: per passage, the weighted, length-normalised frequencies summed
+    over fields (in field order, from 0.0: the same sums)."""
+    import numpy as np
+
+    parts = []
+    for field, freqs in raw.items():
+        ids = np.fromiter(freqs.keys(), dtype=np.int64, count=len(freqs))
+        tfs = np.fromiter(freqs.values(), dtype=np.float64, count=len(freqs))
+        codes, norm = units.norms(field)
+        parts.append((ids, tfs * np.asarray(norm, dtype=np.float64)[np.frombuffer(codes, dtype=np.uint8)[ids]]))
+    if len(parts) == 1:
+        return parts[0]
+    union, where = np.unique(np.concatenate([ids for ids, _ in parts]), return_inverse=True)
+    total, start = np.zeros(len(union), dtype=np.float64), 0
+    for ids, x in parts:
+        np.add.at(total, where[start:start + len(ids)], x)
+        start += len(ids)
+    return union, total
+
+
+def from_dict(scores: Scores, df: int) -> tuple[Any, Any, int]:
+    import numpy as np
+
+    ids = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+    return ids, np.fromiter(scores.values(), dtype=np.float64, count=len(scores)), df
