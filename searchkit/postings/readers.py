@@ -67,7 +67,7 @@ class Postings:
             deleted: frozenset[int] = frozenset()
             if isinstance(matcher, FilterMatcher):
                 deleted, matcher = frozenset(matcher._ids), matcher.child
-            for ids, tfs in _leaf_blocks(matcher, base, wanted):
+            for ids, tfs in leaf_blocks(matcher, base, wanted):
                 if deleted:
                     kept = [(d, t) for d, t in zip(ids, tfs) if d - base not in deleted]
                     ids, tfs = [d for d, _ in kept], [t for _, t in kept]
@@ -105,7 +105,7 @@ def open_postings(leaf: Any, field: str, tbytes: bytes, info: Any) -> Any:
     return FilterMatcher(matcher, deleted, exclude=True) if deleted else matcher
 
 
-def _leaf_blocks(matcher: Any, base: int, wanted: Optional[list[int]]) -> Iterator[Block]:
+def leaf_blocks(matcher: Any, base: int, wanted: Optional[list[int]]) -> Iterator[Block]:
     if isinstance(matcher, W3LeafMatcher):
         yield from _w3_blocks(matcher, base, wanted)
     elif isinstance(matcher, ListMatcher):

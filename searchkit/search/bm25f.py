@@ -21,7 +21,7 @@ from searchkit.postings.readers import Postings
 from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept, alt_query
 from searchkit.search import parameters
-from searchkit.search.units import Raw, best_first, make_units
+from searchkit.search.units import Raw, best_first, make_units, within
 
 Scores = dict[int, float]
 COMMON_WORD_IDF = 0.01
@@ -210,7 +210,7 @@ def passage_scores(post: Postings, concepts: list[Concept], passages: list[int],
         typed_df = 0
         for alt in concept.alts:
             if seen is not None and alt in seen:
-                raw = {f: {d: n for d, n in freqs.items() if d in keep} for f, freqs in seen[alt][0].items()}
+                raw = {f: within(freqs, keep) for f, freqs in seen[alt][0].items()}
                 df = seen[alt][1]
             else:
                 raw, df = raw_frequencies(post, alt, passages)

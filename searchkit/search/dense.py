@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from searchkit.postings.arrays import term_arrays
 from searchkit.postings.readers import Postings
-from searchkit.query.plan import Concept
+from searchkit.query.plan import Alt, Concept
 from searchkit.search import parameters
-from searchkit.search.bm25f import Scores, concept_scores, idf, raw_frequencies
+from searchkit.search.bm25f import Scores, concept_scores, evidence_fields, idf
+from searchkit.search.units import ArrayFreqs
 
 DENSE_POSTINGS = 20_000  # postings scored by a query from which arrays cost less than dicts
 
@@ -51,16 +53,37 @@ def concept_arrays(post: Postings, units: Any, concept: Concept, evidence: Optio
     with array arithmetic; anything else (alternatives, several fields) through ``concept_scores``."""
     import numpy as np
 
-    if len(concept.alts) != 1 or concept.typed is not None or units.by_doc:
-        return from_dict(*concept_scores(post, units, concept, evidence, excluded, seen))
     alt = concept.alts[0]
-    raw, df = raw_frequencies(post, alt, evidence=evidence, excluded=excluded)
+    if len(concept.alts) != 1 or len(alt.terms) != 1 or concept.typed is not None or units.by_doc:
+        return from_dict(*concept_scores(post, units, concept, evidence, excluded, seen))
+    raw, df = raw_arrays(post, alt, evidence, excluded)
     seen[alt] = (raw, df)
     if not raw:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0
     ids, x = combined(units, raw)
     k1 = parameters.K1
     return ids, idf(post, df) * x * (k1 + 1.0) / (k1 + x), df
+
+
+def raw_arrays(post: Postings, alt: Alt, evidence: Optional[set[int]], excluded: frozenset[int]
+               ) -> tuple[dict[str, ArrayFreqs], int]:
+    """``bm25f.raw_frequencies`` of one word, with each field's frequencies kept as arrays."""
+    import numpy as np
+
+    raw: dict[str, ArrayFreqs] = {}
+    df = 0
+    proof = evidence_fields(alt)
+    for f in alt.fields:
+        ids, tfs = term_arrays(post, f, alt.terms[0])
+        df = max(df, len(ids))
+        if excluded and len(ids):
+            keep = ~np.isin(ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
+            ids, tfs = ids[keep], tfs[keep]
+        if len(ids):
+            raw[f] = ArrayFreqs(ids, tfs)
+            if evidence is not None and f in proof:
+                evidence.update(ids.tolist())
+    return raw, df
 
 
 def combined(units: Any, raw: Any) -> tuple[Any, Any]:
@@ -70,8 +93,7 @@ def combined(units: Any, raw: Any) -> tuple[Any, Any]:
 
     parts = []
     for field, freqs in raw.items():
-        ids = np.fromiter(freqs.keys(), dtype=np.int64, count=len(freqs))
-        tfs = np.fromiter(freqs.values(), dtype=np.float64, count=len(freqs))
+        ids, tfs = freqs.ids, freqs.tfs
         codes, norm = units.norms(field)
         parts.append((ids, tfs * np.asarray(norm, dtype=np.float64)[np.frombuffer(codes, dtype=np.uint8)[ids]]))
     if len(parts) == 1:

@@ -27,7 +27,7 @@ from searchkit.postings.readers import Postings, length_of_code, open_postings
 from searchkit.query.plan import TEXT_FIELDS, Alt, Concept
 from searchkit.search import parameters
 from searchkit.search.bm25f import Ranking, Scores, bm25f, idf, raw_frequencies
-from searchkit.search.units import Raw
+from searchkit.search.units import Raw, within
 
 
 def single_terms(concepts: list[Concept]) -> list[str]:
@@ -167,8 +167,7 @@ def expansion_frequencies(post: Postings, ranking: Ranking, terms: list[str], wa
         alt = Alt(TEXT_FIELDS, (term,))
         if reuse and alt in ranking.raw:
             raw, df = ranking.raw[alt]
-            out[term] = (raw if keep is None else
-                         {f: {d: freqs[d] for d in freqs.keys() & keep} for f, freqs in raw.items()}, df)
+            out[term] = (raw if keep is None else {f: within(freqs, keep) for f, freqs in raw.items()}, df)
     fresh = [t for t in terms if t not in out]
     if wanted is not None and fresh and from_text(post, set(fresh), wanted):
         counted = text_frequencies(post, set(fresh), wanted)

@@ -8,8 +8,9 @@ frequencies per passage and lets the unit turn them into BM25F's weighted, lengt
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from operator import itemgetter
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from searchkit.postings.readers import Postings, length_of_code
 from searchkit.search import parameters
@@ -19,6 +20,42 @@ SHARED_FIELDS = ("title",)  # the same on every passage of a document
 
 Raw = dict[str, dict[int, float]]  # field -> passage docnum -> term (or phrase) frequency
 Scores = dict[int, float]  # unit -> score
+
+
+class ArrayFreqs(Mapping):
+    """A field's frequencies per passage held as two numpy arrays (docnums ascending, frequencies): read
+    as a dict only by whoever asks (a dict of tens of thousands costs more than scoring it)."""
+
+    def __init__(self, ids: Any, tfs: Any) -> None:
+        self.ids, self.tfs = ids, tfs
+        self._dict: Optional[dict[int, float]] = None
+
+    def as_dict(self) -> dict[int, float]:
+        if self._dict is None:
+            self._dict = dict(zip(self.ids.tolist(), self.tfs.tolist()))
+        return self._dict
+
+    def __getitem__(self, d: int) -> float:
+        return self.as_dict()[d]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def within(self, keep: set[int]) -> dict[int, float]:
+        import numpy as np
+
+        mask = np.isin(self.ids, np.fromiter(keep, dtype=np.int64, count=len(keep)))
+        return dict(zip(self.ids[mask].tolist(), self.tfs[mask].tolist()))
+
+
+def within(freqs: Any, keep: set[int]) -> dict[int, float]:
+    """The frequencies of the passages in ``keep``."""
+    if isinstance(freqs, ArrayFreqs):
+        return freqs.within(keep)
+    return {d: freqs[d] for d in freqs.keys() & keep}
 
 
 class Passages:

@@ -72,3 +72,21 @@ def test_arrays_score_un_speeches_as_dicts_do(run, tmp_path, monkeypatch):
                   "We States Members of the United Nations family must all rededicate ourselves"]:
         by_dicts, by_arrays = both_ways(index, query, monkeypatch)
         assert by_arrays == by_dicts and by_dicts[0] > 100
+
+
+def test_deleted_passages_stay_out_of_arrays_as_of_dicts(run, tmp_path, monkeypatch):
+    import shutil
+
+    from tests.conftest import SEEDS
+
+    corpus, index = tmp_path / "seeds", tmp_path / "ix"
+    shutil.copytree(SEEDS, corpus)
+    assert run("index", str(corpus), index=index).exit_code == 0
+    changed = sorted(corpus.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("lanes", "corridors"), encoding="utf-8")
+    assert run("index", str(corpus), index=index).exit_code == 0  # the old passages are deleted, not gone
+    with Searcher.of(Store.open(index)) as searcher:
+        assert searcher.searcher.reader().has_deletions()
+    for query in QUERIES[:3]:
+        by_dicts, by_arrays = both_ways(index, query, monkeypatch)
+        assert by_arrays == by_dicts
