@@ -158,6 +158,8 @@ def leaf_length_codes(leaf: Any, field: str) -> bytes:
     if perdoc is not None and hasattr(perdoc, "_cached_reader"):
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
+        if hasattr(perdoc, "has_column") and not perdoc.has_column(_lenfield(field)):
+            return bytes(count)  # no passage of this segment has the field: every length is 0
         column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
     if column is not None and hasattr(column, "_dbfile"):
         raw = bytes(column._dbfile.get(column._basepos, min(column._count, count)))
