@@ -28,16 +28,21 @@ from whoosh.matching.wrappers import FilterMatcher
 from searchkit.postings import phrasefile
 from searchkit.postings.blocks import block_ids, positions_decoder
 from searchkit.postings.phrasefile import KEY_LIMIT, KEY_SHIFT
+from searchkit.postings.readers import open_postings
 
 Found = dict[int, Any]  # local docnum -> the posting's value bytes
 
 
-def phrase_counts(leaves: list[tuple[Any, int]], field: str, words: tuple[str, ...]) -> dict[int, int]:
-    """Global docnum -> occurrences of ``words`` in a row in ``field``, for every passage holding the phrase."""
+def phrase_counts(leaves: list[tuple[Any, int]], field: str, words: tuple[str, ...],
+                  infos: Optional[list[list[Any]]] = None) -> dict[int, int]:
+    """Global docnum -> occurrences of ``words`` in a row in ``field``, for every passage holding the phrase.
+    ``infos`` (per word, per segment: its ``TermInfo`` or None, as ``Postings.term_infos`` keeps them)
+    spares looking each word up again in every segment."""
     counts: dict[int, int] = {}
-    for leaf, base in leaves:
-        for d, n in leaf_counts(leaf, field, words).items():
-            counts[base + d] = n
+    for n, (leaf, base) in enumerate(leaves):
+        leaf_infos = None if infos is None else [per_word[n] for per_word in infos]
+        for d, k in leaf_counts(leaf, field, words, leaf_infos).items():
+            counts[base + d] = k
     return counts
 
 
@@ -80,42 +85,48 @@ def remembering() -> Iterator[None]:
         _SCOPES.memos.pop()
 
 
-def leaf_counts(leaf: Any, field: str, words: tuple[str, ...]) -> dict[int, int]:
+def leaf_counts(leaf: Any, field: str, words: tuple[str, ...], infos: Optional[list[Any]] = None) -> dict[int, int]:
     """Local docnum -> occurrences of the phrase in one segment."""
     memos = _SCOPES.memos
     if not memos:
-        return count_in_leaf(leaf, field, words)
+        return count_in_leaf(leaf, field, words, infos)
     memo, key = memos[-1], (id(leaf), field, words)
     held = memo.get(key)
     if held is None or held[0] is not leaf:
-        held = memo[key] = (leaf, count_in_leaf(leaf, field, words))
+        held = memo[key] = (leaf, count_in_leaf(leaf, field, words, infos))
     return held[1]
 
 
-def count_in_leaf(leaf: Any, field: str, words: tuple[str, ...]) -> dict[int, int]:
+def count_in_leaf(leaf: Any, field: str, words: tuple[str, ...], infos: Optional[list[Any]] = None) -> dict[int, int]:
     keys = [w.encode("utf-8") for w in words]
-    if not keys or any((field, k) not in leaf for k in keys):
+    if infos is None:
+        if not keys or any((field, k) not in leaf for k in keys):
+            return {}
+        infos = [leaf.term_info(field, k) for k in keys]
+    if not keys or any(info is None for info in infos):
         return {}
+    found = dict(zip(keys, infos))
     places: dict[bytes, list[int]] = {}
     for place, key in enumerate(keys):
         places.setdefault(key, []).append(place)
-    order = sorted(places, key=lambda k: leaf.doc_frequency(field, k))
+    order = sorted(places, key=lambda k: found[k].doc_frequency())
     format_ = leaf.schema[field].format
     decode = positions_decoder(format_)
+    postings = lambda key: open_postings(leaf, field, key, found[key])  # noqa: E731
     side = phrasefile.open_for(leaf) if type(format_) is Positions else None
     if side is not None and side.holds(field):
         try:
-            return keyed_counts(leaf, side, field, order, places, decode)
+            return keyed_counts(leaf, postings, side, field, order, places, decode)
         except _TooLong:
             pass
-    return postings_counts(leaf, field, order, places, decode)
+    return postings_counts(postings, order, places, decode)
 
 
 class _TooLong(Exception):
     """A position too large for a key (a passage of 16 million words): counted from the postings."""
 
 
-def keyed_counts(leaf: Any, side: phrasefile.PhraseFile, field: str, order: list[bytes],
+def keyed_counts(leaf: Any, postings: Any, side: phrasefile.PhraseFile, field: str, order: list[bytes],
                  places: dict[bytes, list[int]], decode: Any) -> dict[int, int]:
     """Counts from the segment's ``.phr`` keys: the set of places where the phrase could start (a key
     less the word's place in the phrase) narrows with each word, rarest first. Words too rare for the
@@ -125,7 +136,7 @@ def keyed_counts(leaf: Any, side: phrasefile.PhraseFile, field: str, order: list
         held = side.keys(field, key)
         if held is None:
             wanted = None if starts is None else sorted({s >> KEY_SHIFT for s in starts})
-            held = postings_keys(leaf.postings(field, key), wanted, decode)
+            held = postings_keys(postings(key), wanted, decode)
         for place in places[key]:
             starts = placed(starts, held, place)
             if not starts:
@@ -170,22 +181,22 @@ def postings_keys(matcher: Any, wanted: Optional[list[int]], decode: Any) -> lis
     return keys
 
 
-def postings_counts(leaf: Any, field: str, order: list[bytes], places: dict[bytes, list[int]],
+def postings_counts(postings: Any, order: list[bytes], places: dict[bytes, list[int]],
                     decode: Any) -> dict[int, int]:
     """Counts from Whoosh's postings alone. The two rarest words are intersected by passage first
     (positions are decoded only where both are); after that each word keeps only the passages where it
     sits at its place relative to the words read before, so a common word is read only in the blocks
     holding a passage that already has the rest of the phrase in a row."""
-    first = term_values(leaf.postings(field, order[0]), None)
+    first = term_values(postings(order[0]), None)
     second: Found = {}
     if len(order) > 1:
-        second = term_values(leaf.postings(field, order[1]), sorted(first))
+        second = term_values(postings(order[1]), sorted(first))
         first = {d: first[d] for d in second}
     starts = narrowed(None, first, places[order[0]], decode)
     for key in order[1:]:
         if not starts:
             return {}
-        found = second if key is order[1] else term_values(leaf.postings(field, key), sorted(starts))
+        found = second if key is order[1] else term_values(postings(key), sorted(starts))
         starts = narrowed(starts, found, places[key], decode)
     return {d: len(s) for d, s in starts.items()}
 

@@ -146,7 +146,8 @@ def phrase_frequencies(post: Postings, alt: Alt, wanted: Optional[list[int]] = N
     span matcher) occurs in each passage of its one field."""
     field = alt.fields[0]
     if not alt.near and post.reader.schema[field].format.supports("positions"):
-        counts: dict[int, float] = dict(phrase_counts(post.leaves, field, alt.terms))
+        infos = [post.term_infos(field, w) for w in alt.terms]
+        counts: dict[int, float] = dict(phrase_counts(post.leaves, field, alt.terms, infos))
     else:
         counts = {}
         matcher = alt_query(alt).matcher(post.searcher)

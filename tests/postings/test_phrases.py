@@ -9,6 +9,7 @@ from whoosh import query as wq
 
 from searchkit.analysis.chain import terms
 from searchkit.postings.phrases import phrase_counts
+from searchkit.postings.readers import Postings
 from searchkit.store.store import Store
 from tests.conftest import SHARED
 
@@ -39,8 +40,12 @@ def check(index: Path, limit: int) -> int:
         leaves = list(searcher.reader().leaf_readers())
         texts = [searcher.stored_fields(d).get("text", "") for d in range(0, searcher.doc_count_all(), 3)]
         phrases = phrases_of(texts, limit)
+        post = Postings(searcher)
         for words in phrases:
-            assert phrase_counts(leaves, "text", words) == whoosh_counts(searcher, "text", words), words
+            expected = whoosh_counts(searcher, "text", words)
+            assert phrase_counts(leaves, "text", words) == expected, words
+            infos = [post.term_infos("text", w) for w in words]  # looked up once, as ranking does
+            assert phrase_counts(post.leaves, "text", words, infos) == expected, words
     return len(phrases)
 
 
