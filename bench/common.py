@@ -6,7 +6,12 @@ this file without ``bench`` being a package.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# A bench runs each command in its own process unless it says otherwise (bench/scale.py times the server
+# started on first use on purpose): servers left behind by one bench would answer another's commands.
+os.environ.setdefault("SEARCHKIT_AUTOSERVE", "0")
 
 REPO = Path(__file__).resolve().parents[1]
 # The read-only corpora and test collections sit beside the checkout, not inside it.

@@ -221,17 +221,21 @@ def code_stamp() -> tuple[float, int]:
     return max(times, default=0.0), len(times)
 
 
-def watch(state: dict[str, Any], listener: Listener, idle: Optional[float], note: Note) -> None:
-    """Stop the server (as Ctrl-C does) after ``idle`` seconds without a request, or when its code changed."""
+def watch(state: dict[str, Any], listener: Listener, idle: Optional[float], note: Note, directory: Path) -> None:
+    """Stop the server (as Ctrl-C does) after ``idle`` seconds without a request, when its code changed,
+    or when its index folder is gone (a temporary index deleted)."""
     stamp = code_stamp()
     while not state["stop"]:
         time.sleep(WATCH_SECONDS)
         if idle is not None and time.monotonic() - listener.last > idle:
             note(f"no request for {idle:g} s: stopping")
-            state["stop"] = True
         elif code_stamp() != stamp:
             note("searchkit's code changed on disk: stopping (the next command starts the new one)")
-            state["stop"] = True
+        elif not directory.is_dir():
+            note(f"{directory} is gone: stopping")
+        else:
+            continue
+        state["stop"] = True
 
 
 def open_for_worker(directory: Path) -> Callable[[], None]:
@@ -265,11 +269,13 @@ def serve(directory: Path, command: click.Command, note: Optional[Note] = None, 
             with closing(Listener(listen(path))) as listener:
                 try:
                     note(f"serving {directory} on {path}; stop with: searchkit serve --stop (or Ctrl-C)")
-                    threading.Thread(target=watch, args=(state, listener, idle, note), daemon=True).start()
+                    watcher = threading.Thread(target=watch, args=(state, listener, idle, note, directory), daemon=True)
+                    watcher.start()
                     serve_one = lambda conn, started: handle(conn, state, started)  # noqa: E731
                     Pool(listener, serve_one, workers, open_for_worker(directory)).run(state)  # type: ignore[arg-type]
                 finally:
-                    os.unlink(path)
+                    if os.path.exists(path):  # not when the index folder was deleted under it
+                        os.unlink(path)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -77,3 +77,25 @@ def test_a_server_of_another_searchkit_hands_the_command_back_and_stops(seeds_in
     finally:
         launch.release = original
     assert wait_for(lambda: not served(seeds_index), 20)
+
+
+@pytest.mark.slow
+def test_a_server_whose_index_folder_is_deleted_stops(run, tmp_path):
+    from tests.conftest import SEEDS
+
+    index = tmp_path / "temporary-ix"
+    assert run("index", str(SEEDS), index=index).exit_code == 0
+    assert searchkit("--index", str(index), "search", "lanes", **{**ON, "SEARCHKIT_SERVE_IDLE": "600"}).returncode == 0
+    assert wait_for(lambda: served(index))
+    server = [p for p in Path("/proc").glob("[0-9]*") if str(index) in read_cmdline(p)]
+    import shutil
+
+    shutil.rmtree(index)
+    assert wait_for(lambda: not any(p.exists() for p in server), 20)
+
+
+def read_cmdline(proc: Path) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
