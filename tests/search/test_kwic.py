@@ -27,11 +27,20 @@ def test_a_phrase_is_one_occurrence_with_its_context_and_place(run, seeds_index)
 
 
 def test_text_lines_align_the_matches_and_end_with_the_reference(run, seeds_index):
-    out = run("kwic", '"green lanes"', "--width", "20", index=seeds_index).stdout
+    out = run("kwic", '"green lanes"', "--width", "15", index=seeds_index).stdout
     assert out == (
-        "   “fast lanes” and “green lanes” for personnel and    000_12979fbd4c949159.txt para. 7\n"
-        "         of fast and green lane  networks between      000_12979fbd4c949159.txt para. 8\n"
+        "    lanes” and “green lanes” for personnel   000_12979fbd4c949159.txt para. 7\n"
+        "    of fast and green lane  networks         000_12979fbd4c949159.txt para. 8\n"
     )
+
+
+def test_lines_fit_the_terminal_with_a_shorter_reference(run, seeds_index):
+    for columns, reference in ((80, "000_12979fbd4c949159.txt ¶7"), (60, "…9159.txt ¶7"),
+                               (120, "000_12979fbd4c949159.txt para. 7")):
+        out = run("kwic", "lanes", "-n", "3", index=seeds_index, env={"COLUMNS": str(columns)}).stdout
+        assert out.splitlines()[0].endswith(reference), out
+        if columns >= 80:
+            assert max(len(line) for line in out.splitlines()) <= columns, out
 
 
 def test_offsets_point_at_the_match_in_the_source_file(run, seeds_index):
