@@ -191,6 +191,8 @@ def listen(path: str) -> socket.socket:
 def warm_up(directory: Path) -> None:
     """Import everything a search needs (its first search opens and closes the index), so that workers
     forked afterwards start ready; a store kept open here would be shared by them (see serve_pool)."""
+    import numpy  # noqa: F401  (long queries score in arrays: workers start with it imported)
+
     from searchkit.search.searcher import search
     from searchkit.store.store import Store
 

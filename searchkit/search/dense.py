@@ -10,6 +10,7 @@ numpy is imported only then.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Optional
 
 from searchkit.postings.arrays import term_arrays
@@ -20,11 +21,20 @@ from searchkit.search.bm25f import Scores, concept_scores, evidence_fields, idf
 from searchkit.search.units import ArrayFreqs
 
 DENSE_POSTINGS = 20_000  # postings scored by a query from which arrays cost less than dicts
+# ... once numpy is imported; importing it costs what scoring this many postings in arrays saves (a fresh
+# process answering a short query is faster without it).
+IMPORT_POSTINGS = 200_000
 
 
 def postings_to_score(post: Postings, concepts: list[Concept]) -> int:
     """How many postings ranking ``concepts`` reads (each alternative's first word, in each field)."""
     return sum(post.doc_frequency(f, alt.terms[0]) for c in concepts for alt in c.alts for f in alt.fields)
+
+
+def arrays_pay(post: Postings, concepts: list[Concept], least: int = DENSE_POSTINGS) -> bool:
+    """Whether scoring ``concepts`` in arrays costs less than in dicts (the answer is the same)."""
+    postings = postings_to_score(post, concepts)
+    return postings >= least and ("numpy" in sys.modules or postings >= max(least, IMPORT_POSTINGS))
 
 
 class DenseScores:

@@ -14,7 +14,7 @@ from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept
 from searchkit.search import parameters
 from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, raw_frequencies
-from searchkit.search.dense import DENSE_POSTINGS, DenseScores, concept_arrays, postings_to_score
+from searchkit.search.dense import DENSE_POSTINGS, DenseScores, arrays_pay, concept_arrays
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
 
@@ -28,7 +28,7 @@ def rank(post: Postings, concepts: list[Concept], allowed: Optional[set[int]] = 
     are not kept."""
     units = make_units(post, by_doc)
     ranking = Ranking(units=units, explained=explained)
-    if not explained and not by_doc and postings_to_score(post, concepts) >= DENSE_POSTINGS:
+    if not explained and not by_doc and arrays_pay(post, concepts, DENSE_POSTINGS):
         concepts = score_as_arrays(post, units, concepts, excluded, ranking)
     else:
         concepts = score_as_dicts(post, units, concepts, excluded, ranking)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy  # noqa: F401  (imported, numpy is used from DENSE_POSTINGS postings on: 0 here forces it)
 import pytest
 
 from searchkit.search import ranking
