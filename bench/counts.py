@@ -69,6 +69,8 @@ def fts5_group_by(con: sqlite3.Connection, query: str) -> list[tuple[Any, int]]:
 
 def warm(index: Path, db: Optional[Path], queries: list[str], repeat: int) -> list[dict[str, Any]]:
     sys.path.insert(0, str(REPO))
+    import numpy  # noqa: F401  (as searchkit serve, which imports it at start: common words use arrays)
+
     from searchkit.search.counts import count
     from searchkit.search.searcher import Options, Searcher
     from searchkit.store.store import Store

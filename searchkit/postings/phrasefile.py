@@ -105,6 +105,11 @@ class PhraseFile:
             raise OSError(f"{self._path}: phrase file cut short")
         return memoryview(data).cast("Q")
 
+    def count(self, field: str, tbytes: bytes) -> Optional[int]:
+        """How many keys the word has here (None when the file does not hold it), without reading them."""
+        found = self._directory.get(field, {}).get(tbytes)
+        return None if found is None else found[1]
+
     def holds(self, field: str) -> bool:
         return field in self._directory
 

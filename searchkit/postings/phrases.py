@@ -13,6 +13,7 @@ and ``tests/postings/test_phrasefile.py`` compare both on real speeches and on s
 
 from __future__ import annotations
 
+import sys
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -29,6 +30,11 @@ from searchkit.postings import phrasefile
 from searchkit.postings.blocks import block_ids, positions_decoder
 from searchkit.postings.phrasefile import KEY_LIMIT, KEY_SHIFT
 from searchkit.postings.readers import open_postings
+
+# From this many places per segment where a phrase may start (its rarest word's keys), the places are
+# narrowed as numpy arrays: once numpy is imported, or from IMPORT_KEYS on (what importing it costs).
+VECTOR_KEYS = 20_000
+IMPORT_KEYS = 500_000
 
 Found = dict[int, Any]  # local docnum -> the posting's value bytes
 
@@ -131,6 +137,9 @@ def keyed_counts(leaf: Any, postings: Any, side: phrasefile.PhraseFile, field: s
     """Counts from the segment's ``.phr`` keys: the set of places where the phrase could start (a key
     less the word's place in the phrase) narrows with each word, rarest first. Words too rare for the
     file are read from their postings, in the passages still in question."""
+    most = side.count(field, order[0])  # the rarest word's keys: how many places the phrase may start at
+    if most is not None and most >= VECTOR_KEYS and ("numpy" in sys.modules or most >= IMPORT_KEYS):
+        return array_counts(leaf, postings, side, field, order, places, decode)
     starts: Optional[set[int]] = None
     for key in order:
         held = side.keys(field, key)
@@ -145,6 +154,41 @@ def keyed_counts(leaf: Any, postings: Any, side: phrasefile.PhraseFile, field: s
     if leaf.has_deletions():
         return {d: n for d, n in counts.items() if not leaf.is_deleted(d)}
     return dict(counts)
+
+
+def array_counts(leaf: Any, postings: Any, side: phrasefile.PhraseFile, field: str, order: list[bytes],
+                 places: dict[bytes, list[int]], decode: Any) -> dict[int, int]:
+    """``keyed_counts`` with the starts as a sorted numpy array, narrowed by binary searches: for phrases
+    whose every word is common (tens of thousands of places per segment), where sets cost the most."""
+    import numpy as np
+
+    starts = None
+    for key in order:
+        held = side.keys(field, key)
+        if held is None:
+            wanted = None if starts is None else np.unique(starts >> KEY_SHIFT).tolist()
+            held = postings_keys(postings(key), wanted, decode)
+        keys = np.asarray(held, dtype=np.uint64).view(np.int64) if isinstance(held, memoryview) else \
+            np.asarray(held, dtype=np.int64)
+        for place in places[key]:
+            starts = keys - place if starts is None else narrowed_array(starts, keys, place)
+            if not len(starts):
+                return {}
+    docs, counts = np.unique(starts >> KEY_SHIFT, return_counts=True)
+    found = dict(zip(docs.tolist(), counts.tolist()))
+    if leaf.has_deletions():
+        return {d: n for d, n in found.items() if not leaf.is_deleted(d)}
+    return found
+
+
+def narrowed_array(starts: Any, keys: Any, place: int) -> Any:
+    """The starts (sorted) whose word at ``place`` is among ``keys`` (sorted): ``placed`` for arrays."""
+    import numpy as np
+
+    wanted = starts + place
+    at = np.searchsorted(keys, wanted)
+    at[at == len(keys)] = 0
+    return starts[keys[at] == wanted] if len(keys) else starts[:0]
 
 
 def placed(starts: Optional[set[int]], keys: Sequence[int], place: int) -> set[int]:

@@ -23,10 +23,17 @@ SPEECHES = {
 }
 
 
-@pytest.fixture
-def every_word(monkeypatch):
-    """Every word of a segment goes into its .phr file (the real threshold is hundreds of passages)."""
+@pytest.fixture(params=["sets", "arrays"])
+def every_word(monkeypatch, request):
+    """Every word of a segment goes into its .phr file (the real threshold is hundreds of passages); the
+    places narrowed as Python sets, or as numpy arrays (the way for common words: VECTOR_KEYS forced)."""
     monkeypatch.setattr(phrasefile, "MIN_POSTINGS", 1)
+    if request.param == "arrays":
+        import numpy  # noqa: F401  (arrays are used once numpy is imported)
+
+        monkeypatch.setattr(phrases, "VECTOR_KEYS", 0)
+    else:
+        monkeypatch.setattr(phrases, "VECTOR_KEYS", 10**12)
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
