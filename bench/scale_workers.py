@@ -138,6 +138,7 @@ def warm_searchkit(index: Path, queries: list[tuple[str, str]], repeat: int) -> 
     """Queries as a resident process (``searchkit serve``) runs them: one open store and searcher, numpy
     imported (serve imports it at start)."""
     import numpy  # noqa: F401
+
     from searchkit.render.text import mark
     from searchkit.search.searcher import Options, Searcher
     from searchkit.store.store import Store, keep_stores_open
