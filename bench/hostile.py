@@ -151,8 +151,12 @@ def ask(index: Path, query: str) -> tuple[float, int]:
     return seconds, int(reply["code"])
 
 
-def served(index: Path, normal: list[str], hostile: list[str], clients: int, per_client: int) -> dict[str, Any]:
-    """Unloaded medians of the normal queries (one client), then ``clients`` at once, a tenth hostile."""
+def served(index: Path, normal: list[str], hostile: list[str], clients: int, per_client: int,
+           think: float = 0.0) -> dict[str, Any]:
+    """Unloaded medians of the normal queries (one client), then ``clients`` at once, a tenth hostile, each
+    pausing a random while (``think`` seconds on average) before each search, as people and scripts do;
+    with ``think`` 0 the clients send as fast as they are answered (a stress test: then every search
+    waits for the others' on two cores, hostile or not)."""
     unloaded = [ask(index, q)[0] for q in normal for _ in range(2)]
     results: list[tuple[bool, float, int]] = []
     lock = threading.Lock()
@@ -160,6 +164,8 @@ def served(index: Path, normal: list[str], hostile: list[str], clients: int, per
     def client(c: int) -> None:
         rng = random.Random(c)
         for k in range(per_client):
+            if think:
+                time.sleep(rng.expovariate(1.0 / think))
             is_hostile = k % 10 == c % 10
             query = rng.choice(hostile) if is_hostile else rng.choice(normal)
             try:
@@ -226,6 +232,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=1000, help="hostile queries run in fresh processes")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--per-client", type=int, default=50)
+    ap.add_argument("--think", type=float, default=1.0,
+                    help="mean seconds a client pauses before each search (0: as fast as answered)")
     ap.add_argument("--max-seconds", type=float, default=2.0)
     ap.add_argument("--max-mb", type=float, default=300.0)
     ap.add_argument("--seed", type=int, default=19)
@@ -265,10 +273,13 @@ def main() -> None:
 
             sampler = threading.Thread(target=sample)
             sampler.start()
-            out = served(index, normal, queries[: max(20, args.count // 10)], args.clients, args.per_client)
+            out = served(index, normal, queries[: max(20, args.count // 10)], args.clients, args.per_client,
+                         args.think)
             sampling.set()
             sampler.join()
             time.sleep(1.0)
+            print(f"{args.clients} clients x {args.per_client} searches, pausing {args.think:g} s on average "
+                  "before each" if args.think else f"{args.clients} clients x {args.per_client} searches, no pause")
             report_served(out, before, tree_rss_mb(server.pid), peak[0])
         finally:
             subprocess.run([*CLI, "--index", str(index), "serve", "--stop"], cwd=REPO, capture_output=True)

@@ -6,7 +6,8 @@ Each worker opens the index itself, since forked processes sharing one open file
 position. A worker tells the server when a request starts (with the time limit the client's settings give
 it) and when it is done. The server kills a worker whose request runs well past its limit and answers that
 client itself with exit 2; it replaces any worker that dies, and a worker whose memory grew during a
-request leaves after answering, so that a burst of heavy requests gives its memory back.
+request leaves after answering, so that a burst of heavy requests gives its memory back. While requests
+wait and some run slow, a worker more stands in for each slow one: quick requests never queue behind them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ RECYCLE_MB = 48.0  # a worker that grew more than this since it started leaves a
 # cannot take the priority back, so it leaves after answering and a fresh one takes its place.
 SLOW_SECONDS = 0.25
 SLOW_NICE = 10
+EXTRA_FACTOR = 2  # at most this many times ``size`` extra workers stand in for slow ones
 # Serve one connection: (connection, say when the request started and its time limit) -> what happened.
 Serve = Callable[[socket.socket, Callable[[float], None]], str]
 
@@ -45,6 +47,7 @@ class Worker:
     conn: Optional[socket.socket] = None  # the connection it answers (the server's copy)
     deadline: float = 0.0  # when it is killed if still on that connection
     leaving: bool = False  # it answered its last request (its memory grew) and is exiting
+    started: float = 0.0  # when its request started (0: none yet)
 
 
 class Pool:
@@ -109,7 +112,14 @@ class Pool:
             self.queue.append(conn)
 
     def dispatch(self) -> None:
-        """Give queued connections, oldest first, to idle workers."""
+        """Give queued connections, oldest first, to idle workers; while requests wait and others run slow,
+        a worker more for each slow one (they leave after answering), so that quick requests are not
+        queued behind slow ones (which yield the processor to them, ``SLOW_NICE``)."""
+        now = time.monotonic()
+        slow = sum(1 for w in self.workers if w.conn is not None and w.started and now - w.started > SLOW_SECONDS)
+        idle = sum(1 for w in self.workers if w.conn is None and not w.leaving)
+        if len(self.queue) > idle and len(self.workers) < self.size + min(slow, self.size * EXTRA_FACTOR):
+            self.spawn()
         for worker in self.workers:
             if not self.queue:
                 return
@@ -121,6 +131,7 @@ class Pool:
                     self.queue.appendleft(conn)
                     continue
                 worker.conn, worker.deadline = conn, time.monotonic() + READ_SECONDS + GRACE_SECONDS
+                worker.started = 0.0
 
     def message(self, worker: Worker, state: dict[str, Any]) -> None:
         try:
@@ -130,7 +141,8 @@ class Pool:
         if not data:  # it died: whoever it was answering hears so, and a new one takes its place
             self.replace(worker, "the server's worker stopped while answering; run the command again")
         elif data[:1] == b"b":
-            worker.deadline = time.monotonic() + float(data[1:]) * WALL_FACTOR + GRACE_SECONDS
+            worker.started = time.monotonic()
+            worker.deadline = worker.started + float(data[1:]) * WALL_FACTOR + GRACE_SECONDS
         elif data[:1] in (b"d", b"s", b"x"):
             if worker.conn is not None:
                 worker.conn.close()
