@@ -48,6 +48,7 @@ class Worker:
     deadline: float = 0.0  # when it is killed if still on that connection
     leaving: bool = False  # it answered its last request (its memory grew) and is exiting
     started: float = 0.0  # when its request started (0: none yet)
+    ready: bool = False  # it has opened the index (on a large one that takes seconds): it may take requests
 
 
 class Pool:
@@ -117,13 +118,13 @@ class Pool:
         queued behind slow ones (which yield the processor to them, ``SLOW_NICE``)."""
         now = time.monotonic()
         slow = sum(1 for w in self.workers if w.conn is not None and w.started and now - w.started > SLOW_SECONDS)
-        idle = sum(1 for w in self.workers if w.conn is None and not w.leaving)
+        idle = sum(1 for w in self.workers if w.conn is None and not w.leaving)  # ready or getting ready
         if len(self.queue) > idle and len(self.workers) < self.size + min(slow, self.size * EXTRA_FACTOR):
             self.spawn()
         for worker in self.workers:
             if not self.queue:
                 return
-            if worker.conn is None and not worker.leaving:
+            if worker.conn is None and not worker.leaving and worker.ready:
                 conn = self.queue.popleft()
                 try:
                     socket.send_fds(worker.ctrl, [b"r"], [conn.fileno()])
@@ -140,6 +141,8 @@ class Pool:
             data = b""
         if not data:  # it died: whoever it was answering hears so, and a new one takes its place
             self.replace(worker, "the server's worker stopped while answering; run the command again")
+        elif data[:1] == b"r":
+            worker.ready = True
         elif data[:1] == b"b":
             worker.started = time.monotonic()
             worker.deadline = worker.started + float(data[1:]) * WALL_FACTOR + GRACE_SECONDS
@@ -213,6 +216,7 @@ def work(ctrl: socket.socket, serve_one: Serve, start: Callable[[], None]) -> in
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     start()
+    ctrl.send(b"r")  # ready: a request's time runs from here, not from the index being opened
     base = rss_mb()
     while True:
         try:
