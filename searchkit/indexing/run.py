@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from typing import Callable, Iterator, Optional, Union
 
+from searchkit.indexing import workers
 from searchkit.indexing.scan import (
     Scope,
     check_paths,
@@ -25,7 +29,8 @@ from searchkit.indexing.scan import (
     text_doc_id,
 )
 from searchkit.indexing.scan import unchanged as looks_unchanged
-from searchkit.indexing.workers import DocResult, FileResult, Task, process, run_ordered
+from searchkit.indexing.survey import Staging
+from searchkit.indexing.workers import DocResult, FileResult, Task, process
 from searchkit.ingest.files import Skipped, safe_name, shown
 from searchkit.ingest.hyphens import ensure_evidence
 from searchkit.ingest.sentences import ensure_params
@@ -103,29 +108,18 @@ class Run:
         self.dirty = self.new.sources != before
         try:
             files = list(self.files(self.scopes))
-            # Punkt is trained, and the corpus's hyphenation collected, when the index is new (or rebuilt),
-            # then reused: same text, same passages.
-            fresh, paths = not self.store.manifest.docs, [f.path for f in files if isinstance(f, Task)]
-            punkt = str(ensure_params(self.store.directory, fresh, paths))
-            hyphens = str(ensure_evidence(self.store.directory, fresh, paths))
-            for task in files:
-                if isinstance(task, Task):
-                    task.punkt, task.hyphens = punkt, hyphens
             # Files unchanged by size and mtime are settled here; worker processes are only worth their
             # start-up (about a second) when there are enough files left to read.
             ready = [self.trusted(task) or task for task in files]
             jobs = self.jobs if sum(isinstance(item, Task) for item in ready) >= POOL_MIN_FILES else 1
             self.remaining = sum(map(task_size, ready))
-            results = run_ordered(ready, jobs, process, settled, task_size)
+            staging = Staging(self.store.directory)
             try:
-                for done, (item, result) in enumerate(zip(ready, results), start=1):
-                    self.remaining -= task_size(item)
-                    self.batch_bytes += task_size(item)
-                    self.take(result)
-                    if self.progress:
-                        self.progress(done, len(files))
+                with workers.pool(jobs) if jobs > 1 else nullcontext(None) as executor:
+                    self.set_up([f for f in files if isinstance(f, Task)], staging, executor)
+                    self.read(ready, executor, jobs)
             finally:
-                results.close()  # the worker pool stops here, not whenever the generator is collected
+                staging.clear()
             self.finish(self.scopes)
         except BaseException:
             if self.batch is not None:
@@ -135,6 +129,31 @@ class Run:
         self.report.passages = self.store.passage_count()
         self.report.seconds = round(time.perf_counter() - started, 3)
         return self.report
+
+    def set_up(self, tasks: list[Task], staging: Staging, executor: Optional[Executor]) -> None:
+        """Punkt is trained, and the corpus's hyphenation collected, when the index is new (or rebuilt),
+        then reused: same text, same passages. Both read the files first (survey.py), in the workers."""
+        fresh, directory = not self.store.manifest.docs, self.store.directory
+        paths = [task.path for task in tasks]
+        mapper = partial(executor.map, chunksize=4) if executor is not None else map
+        hyphens = str(ensure_evidence(directory, fresh, lambda: staging.survey(
+            ((task.path, task.doc_id) for task in tasks), mapper)))
+        doc_ids = {task.path: task.doc_id for task in tasks}
+        punkt = str(ensure_params(directory, fresh, paths, read=staging.reader(doc_ids)))
+        for task in tasks:
+            task.punkt, task.hyphens, task.kept = punkt, hyphens, staging.kept.get(task.path, "")
+
+    def read(self, ready: list[Union[Task, FileResult]], executor: Optional[Executor], jobs: int) -> None:
+        results = workers.run_ordered(ready, executor, jobs, process, settled, task_size)
+        try:
+            for done, (item, result) in enumerate(zip(ready, results), start=1):
+                self.remaining -= task_size(item)
+                self.batch_bytes += task_size(item)
+                self.take(result)
+                if self.progress:
+                    self.progress(done, len(ready))
+        finally:
+            results.close()  # no task is handed out after this
 
     def present(self, scope: Scope) -> bool:
         if os.path.lexists(scope.path):

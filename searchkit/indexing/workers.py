@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
+from searchkit.indexing.survey import kept_items
 from searchkit.ingest.files import Document, Skipped, read_file
 from searchkit.ingest.hyphens import load_evidence
 from searchkit.ingest.passages import split_document
@@ -35,6 +36,7 @@ class Task:
     punkt: str = ""  # the index's Punkt parameters file (sentence boundaries)
     hyphens: str = ""  # the index's corpus evidence on line-end hyphens (ingest/hyphens.py)
     size: int = 0  # bytes, when known
+    kept: str = ""  # where the survey of a new index kept what it read of this file (survey.py)
 
 
 @dataclass
@@ -69,7 +71,8 @@ def process(task: Task) -> FileResult:
     except OSError:
         st = None
     result = FileResult(task.path, st, checked)
-    for item in read_file(Path(task.path), task.doc_id):
+    kept = kept_items(task.kept, task.path) if task.kept else None
+    for item in kept if kept is not None else read_file(Path(task.path), task.doc_id):
         if isinstance(item, Skipped):
             result.skipped.append(item)
         else:
@@ -97,34 +100,34 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def run_ordered(tasks: Iterable[Any], jobs: int, work: Callable[[Any], T],
+def run_ordered(tasks: Iterable[Any], executor: Optional[ProcessPoolExecutor], jobs: int, work: Callable[[Any], T],
                 immediate: Callable[[Any], Optional[T]], size: Callable[[Any], int] = lambda task: 0) -> Iterator[T]:
-    """``work(task)`` for each task, in order; ``immediate(task)``, when not None, is the result at once.
+    """``work(task)`` for each task, in order, in the ``jobs`` processes of ``executor`` (in this one when
+    None); ``immediate(task)``, when not None, is the result at once.
 
     Workers run ahead of the caller by up to ``AHEAD_BYTES`` of input (``size``) or ``AHEAD_FILES`` tasks,
     so that they keep working while the caller is busy, e.g. writing a commit's segment.
     """
-    if jobs <= 1:
+    if executor is None:
         for task in tasks:
             done = immediate(task)
             yield done if done is not None else work(task)
         return
-    with pool(jobs) as executor:
-        pending: deque[tuple[Any, int]] = deque()
-        ahead = 0
-        for task in tasks:
-            done = immediate(task)
-            weight = 0 if done is not None else size(task)
-            pending.append((done if done is not None else executor.submit(work, task), weight))
-            ahead += weight
-            while pending and (not isinstance(pending[0][0], Future) or pending[0][0].done()
-                               or len(pending) > AHEAD_FILES
-                               or (len(pending) > jobs * 4 and ahead > AHEAD_BYTES)):
-                item, weight = pending.popleft()
-                ahead -= weight
-                yield unwrap(item)
-        while pending:
-            yield unwrap(pending.popleft()[0])
+    pending: deque[tuple[Any, int]] = deque()
+    ahead = 0
+    for task in tasks:
+        done = immediate(task)
+        weight = 0 if done is not None else size(task)
+        pending.append((done if done is not None else executor.submit(work, task), weight))
+        ahead += weight
+        while pending and (not isinstance(pending[0][0], Future) or pending[0][0].done()
+                           or len(pending) > AHEAD_FILES
+                           or (len(pending) > jobs * 4 and ahead > AHEAD_BYTES)):
+            item, weight = pending.popleft()
+            ahead -= weight
+            yield unwrap(item)
+    while pending:
+        yield unwrap(pending.popleft()[0])
 
 
 def unwrap(item: Any) -> Any:

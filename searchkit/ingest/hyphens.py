@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 EVIDENCE_FILE = "hyphens.json"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -47,24 +47,12 @@ class Evidence:
 
     @classmethod
     def collect(cls, texts: Iterable[str]) -> "Evidence":
-        """The evidence of ``texts``: what ``_HYPHENATED`` and ``_WHOLE_WORD`` find in each, lower-cased.
+        """The evidence of ``texts``: what ``_HYPHENATED`` and ``_WHOLE_WORD`` find in each, lower-cased."""
+        return cls.from_tokens(*token_sets(texts))
 
-        Neither pattern reaches across white space, so each distinct whitespace-delimited token is scanned
-        once for the whole corpus instead of every occurrence (a corpus repeats its tokens: about 5 times
-        faster, paid once per new index). The one rule that looks across white space, a word right after a
-        line-end hyphen not being whole, is kept by noting the tokens met only there."""
-        tokens: set[str] = set()  # met at least once not right after a line-end hyphen
-        broken: set[str] = set()  # met right after a line-end hyphen
-        for text in texts:
-            split = text.split()
-            after = _AFTER_BREAK.findall(text) if "-\n" in text or "-\r\n" in text else None
-            if after:
-                seen = Counter(split)
-                only = {t for t, n in Counter(after).items() if seen[t] <= n}
-                broken.update(only)
-                tokens.update(t for t in seen if t not in only)
-            else:
-                tokens.update(split)
+    @classmethod
+    def from_tokens(cls, tokens: set[str], broken: set[str]) -> "Evidence":
+        """The evidence of texts whose ``token_sets`` (united over texts) are ``tokens`` and ``broken``."""
         compounds: set[str] = set()
         words: set[str] = set()
         for token in tokens:
@@ -98,22 +86,36 @@ def load_evidence(path: str) -> Evidence:
     return Evidence(frozenset(data.get("compounds", ())), frozenset(data.get("words", ())))
 
 
-def ensure_evidence(directory: Path, fresh: bool, files: list[str]) -> Path:
-    """The index's corpus evidence file, collected now from ``files`` for a new or rebuilt index (or one
-    that lost it); otherwise left as it is."""
+def token_sets(texts: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The distinct whitespace-delimited tokens of ``texts``: those met at least once other than right after
+    a line-end hyphen, and those met only there (per text).
+
+    Neither evidence pattern reaches across white space, so scanning each distinct token once finds what
+    scanning every text finds (a corpus repeats its tokens: about 5 times faster). The one rule that looks
+    across white space, a word right after a line-end hyphen not being whole, is why the second set is kept.
+    Sets of several texts (files read in several processes) are united before ``Evidence.from_tokens``."""
+    tokens: set[str] = set()
+    broken: set[str] = set()
+    for text in texts:
+        split = text.split()
+        after = _AFTER_BREAK.findall(text) if "-\n" in text or "-\r\n" in text else None
+        if after:
+            seen = Counter(split)
+            only = {t for t, n in Counter(after).items() if seen[t] <= n}
+            broken.update(only)
+            tokens.update(t for t in seen if t not in only)
+        else:
+            tokens.update(split)
+    return tokens, broken
+
+
+def ensure_evidence(directory: Path, fresh: bool, collect: Callable[[], Evidence]) -> Path:
+    """The index's corpus evidence file, collected now (``collect()``: the evidence of every file of the
+    run) for a new or rebuilt index (or one that lost it); otherwise left as it is."""
     path = directory / EVIDENCE_FILE
     if fresh or not path.exists():
-        Evidence.collect(file_texts(files)).save(directory)
+        collect().save(directory)
     return path
-
-
-def file_texts(files: list[str]) -> Iterable[str]:
-    from searchkit.ingest.files import Document, read_file
-
-    for name in files:
-        for item in read_file(Path(name), Path(name).name):
-            if isinstance(item, Document):
-                yield item.text
 
 
 @lru_cache(maxsize=1)

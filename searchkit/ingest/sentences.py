@@ -15,12 +15,13 @@ import tempfile
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 PARAMS_FILE = "punkt.json"
 _INNER_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+\S")
 SAMPLE_CHARS = 600_000  # ~2 s of training; more text hardly changes what Punkt learns
 DOC_CHARS = 20_000  # no single document dominates the sample
+Reader = Callable[[Path], Iterable[Any]]  # a file's documents (and notices of what was skipped)
 CONTEXT_CACHE = 100_000  # sentence-break decisions remembered (a few MB)
 # Abbreviations frequent in policy texts that a modest sample may not teach Punkt.
 KNOWN_ABBREVIATIONS = {
@@ -143,12 +144,13 @@ def same_in_re(pattern: Any) -> re.Pattern:
     return re.compile(source, re.UNICODE | re.VERBOSE)
 
 
-def ensure_params(directory: Path, fresh: bool, files: list[str]) -> Path:
+def ensure_params(directory: Path, fresh: bool, files: list[str], read: Optional[Reader] = None) -> Path:
     """The index's Punkt parameters file, trained now on a sample of ``files`` for a new or rebuilt index
-    (or one that lost it); otherwise left as it is, so that later runs segment as earlier ones did."""
+    (or one that lost it); otherwise left as it is, so that later runs segment as earlier ones did.
+    ``read(path)`` gives a file's documents (``read_file`` when None)."""
     path = directory / PARAMS_FILE
     if fresh or not path.exists():
-        Sentencer.train(sample_texts([Path(f) for f in files])).save(directory)
+        Sentencer.train(sample_texts([Path(f) for f in files], read=read)).save(directory)
     return path
 
 
@@ -158,7 +160,7 @@ def load_cached(path: str) -> Optional[Sentencer]:
     return Sentencer.load(Path(path).parent) if path else None
 
 
-def sample_texts(files: list[Path], budget: int = SAMPLE_CHARS) -> Iterable[str]:
+def sample_texts(files: list[Path], budget: int = SAMPLE_CHARS, read: Optional[Reader] = None) -> Iterable[str]:
     """Documents spread evenly over ``files``, about ``budget`` characters of them."""
     from searchkit.ingest.files import Document, read_file
 
@@ -167,7 +169,8 @@ def sample_texts(files: list[Path], budget: int = SAMPLE_CHARS) -> Iterable[str]
     step = max(1, len(files) // max(1, budget // DOC_CHARS))
     used = 0
     for path in files[::step] + [f for i, f in enumerate(files) if i % step]:
-        for item in islice(read_file(path, path.name), 50):  # a JSONL file: its first records
+        items = read(path) if read is not None else read_file(path, path.name)
+        for item in islice(items, 50):  # a JSONL file: its first records
             if isinstance(item, Document):
                 used += min(len(item.text), DOC_CHARS)
                 yield item.text
