@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
@@ -40,6 +41,10 @@ DATE_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[
 META = re.compile(r"""<meta\s+(?:name|property)=["'](?P<key>og:title|og:url|author)["']\s+"""
                   r"""content=["'](?P<value>[^"']*)""", re.I)
 CANONICAL = re.compile(r"""<link\s[^>]*rel=["']canonical["'][^>]*href=["']([^"']+)""", re.I)
+
+
+LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"'<>]{1,500})""", re.I)
+LINK_DATE = re.compile(r"((?:19|20)\d\d)[/_.-]?([01]\d)[/_.-]?([0-3]\d)")
 
 
 def decode_page(data: bytes) -> tuple[str, str]:
@@ -187,12 +192,45 @@ def dated(title: str, page: str) -> dict[str, str]:
     in_title = find_date(re.sub(r"(?<=[A-Za-z])(?=\d)", " ", title))
     if in_title and in_title[1]:
         return {"date": in_title[0]}
-    # A month and day without a year ("... on September 10") take the year of the page's date, looked
-    # for harder then (in the page's text and links too).
+    # A month and day without a year ("... on September 10") take the year of the files the page shows or
+    # links to when they are dated within a week of that day (content systems name uploads by date:
+    # W020180910..., /uploads/2018/09/); else the year of the page's date, looked for harder then.
+    year = year_of_links(page, in_title[0]) if in_title else None
+    if year and in_title:
+        return {"date": f"{year}-{in_title[0]}", "date_inferred": "true"}
     found = page_date(page, extensive_search=bool(in_title), original_date=True)
     if found and in_title:
         return {"date": f"{found[:4]}-{in_title[0]}", "date_inferred": "true"}
     return {"date": found} if found else {}
+
+
+def year_of_links(page: str, month_day: str) -> Optional[str]:
+    """The year the page's dated links (``src``/``href``) give for ``month_day`` ("MM-DD"): links dated
+    within a week of that day in their own year, on that very day or two of them at least (a site's logo,
+    dated once, says nothing of a page); the year most of them give.
+
+    >>> year_of_links('<img src="W020180922012.jpg"><img src="W020180922013.jpg">', "09-21")
+    '2018'
+    >>> year_of_links('<img src="/images/P020180901587.png">', "09-03") is None
+    True
+    """
+    month, day = (int(part) for part in month_day.split("-"))
+    links: dict[str, set[str]] = {}
+    exact: set[str] = set()
+    for link in LINK.findall(page):
+        for match in LINK_DATE.finditer(link):
+            year = match.group(1)
+            try:
+                found = date(int(year), int(match.group(2)), int(match.group(3)))
+                apart = abs((found - date(int(year), month, day)).days)
+            except ValueError:  # not a date, or the 29th of February of another year
+                continue
+            if apart <= 7:
+                links.setdefault(year, set()).add(link)
+                if not apart:
+                    exact.add(year)
+    held = [(len(found), year) for year, found in links.items() if year in exact or len(found) >= 2]
+    return max(held)[1] if held else None
 
 
 def named_date(name: str) -> dict[str, str]:

@@ -92,6 +92,20 @@ def test_a_web_page_gives_its_main_text_metadata_and_notes(tmp_path):
     assert [p.speaker for p in got if p.text.startswith(("Q:", "A:"))] == ["journalist", "Jane Doe"]
 
 
+@pytest.mark.parametrize("images, expected", [
+    (["W020180920821490923063.jpg", "W020180920821490951624.jpg"], "2018-09-20"),  # uploaded that day
+    (["/webpic/W0201809/W020180922/W020180922012.jpg", "W020180922013.jpg"], "2018-09-20"),  # two days after
+    (["/images/P020170918587211901157.png"], "2014-09-20"),  # one logo is no evidence: the page's own date
+])
+def test_a_title_without_a_year_takes_the_year_of_the_pages_dated_files(tmp_path, images, expected):
+    figures = "".join(f'<p><img src="{src}"/></p>' for src in images)
+    page = (f"<html><head><title>Regular Press Conference on September 20</title></head><body><div>"
+            f"<p>Q: What is your comment on the talks held this week between the two sides?</p>{figures}"
+            "<p>A: We welcome the talks, and hope both sides keep up the momentum of dialogue.</p>"
+            "</div><footer>Copyright 2014 Ministry of Foreign Affairs</footer></body></html>")
+    assert passages(write(tmp_path / "t1.html", page.encode("utf-8")))[0].date == expected
+
+
 def test_a_windows_1252_page_without_a_charset_has_no_mojibake(tmp_path):
     html = ("<html><head><title>Remarks</title></head><body><table><tr><td><p>The Committee\x92s view is "
             "that \x93price stability\x94 comes first \x96 always, as we have said many times before.</p>"
