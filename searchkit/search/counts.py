@@ -88,7 +88,7 @@ class Keys:
     def __init__(self, searcher: Searcher, fields: tuple[str, ...], docs: bool) -> None:
         self.searcher, self.fields, self.docs = searcher, fields, docs
         self.facets = [facet(searcher, FIELDS[f][0]) for f in fields]
-        self.meanings = [[FIELDS[f][1](v) for v in fc.values] for f, fc in zip(fields, self.facets)]
+        self.meanings = [meanings(searcher, f) for f in fields]
         self.doc_codes = facet(searcher, "doc_id").codes if docs else None
 
     def count(self, docnums: Iterable[int]) -> dict[tuple[Value, ...], int]:
@@ -160,6 +160,16 @@ def fill(name: str, first: Any, last: Any) -> list[Value]:
         return list(range(first, last + 1))
     (y0, m0), (y1, m1) = (map(int, v.split("-")) for v in (first, last))
     return [f"{n // 12}-{n % 12 + 1:02d}" for n in range(y0 * 12 + m0 - 1, y1 * 12 + m1)]
+
+
+def meanings(searcher: Searcher, name: str) -> list[Value]:
+    """What each code of the column behind field ``name`` means for it (a month's year), once per searcher."""
+    key = ("count-meanings", name)
+    cache = searcher.post.cache
+    if key not in cache:
+        column, meaning = FIELDS[name]
+        cache[key] = [meaning(v) for v in facet(searcher, column).values]
+    return cache[key]
 
 
 def facet(searcher: Searcher, column: str) -> Facet:
