@@ -20,9 +20,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Optional
 
 from searchkit.cli.protocol import send
+from searchkit.query import alarms
 from searchkit.query.limits import rss_mb
 
 READ_SECONDS = 5.0  # a client has this long to send its request (and to take its answer)
@@ -31,10 +33,10 @@ READ_SECONDS = 5.0  # a client has this long to send its request (and to take it
 WALL_FACTOR = 4.0
 GRACE_SECONDS = 2.0
 RECYCLE_MB = 48.0  # a worker that grew more than this since it started leaves after its request
-# A request still running after this long yields the CPU to quick ones (nice +SLOW_NICE); its worker
-# cannot take the priority back, so it leaves after answering and a fresh one takes its place.
+# A request still running after this much processor time yields the CPU to quick ones (nice +SLOW_NICE:
+# about 1/70 of the processor while a quick request wants it).
 SLOW_SECONDS = 0.25
-SLOW_NICE = 10
+SLOW_NICE = 19
 EXTRA_FACTOR = 2  # at most this many times ``size`` extra workers stand in for slow ones
 # Serve one connection: (connection, say when the request started and its time limit) -> what happened.
 Serve = Callable[[socket.socket, Callable[[float], None]], str]
@@ -189,26 +191,31 @@ class Pool:
         self.selector.close()
 
 
-class Demotion(threading.Timer):
-    """Lowers the priority of the thread that started it (Linux nices each thread) once it fires."""
+def answer(conn: socket.socket, serve_one: Serve, started: Callable[[float], None]) -> str:
+    """Serve one connection in a thread of its own. Past ``SLOW_SECONDS`` of processor time that thread
+    yields the processor to quick requests (Linux nices each thread, and a nice cannot be taken back); the
+    worker's next request runs in a new thread at full priority. A thread's request is stopped at its hard
+    limit by an alarm (``query/alarms.py``), as the main thread's is by a signal."""
+    outcome = ["recycle"]  # what an escaped exception leaves: a fresh worker
 
-    def __init__(self, seconds: float) -> None:
-        self.tid, self.demoted = threading.get_native_id(), False
-        super().__init__(seconds, self.demote)
-        self.daemon = True
-
-    def demote(self) -> None:
+    def run() -> None:
+        slow = alarms.after_cpu(SLOW_SECONDS, partial(demote, threading.get_native_id()))
         try:
-            os.setpriority(os.PRIO_PROCESS, self.tid, SLOW_NICE)
-            self.demoted = True
-        except OSError:
-            pass
+            outcome[0] = serve_one(conn, started)
+        finally:
+            alarms.cancel(slow)
+
+    thread = threading.Thread(target=run, name="searchkit-request")
+    thread.start()
+    thread.join()
+    return outcome[0]
 
 
-def demote_after(seconds: float) -> Demotion:
-    timer = Demotion(seconds)
-    timer.start()
-    return timer
+def demote(native_id: int) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, native_id, SLOW_NICE)
+    except OSError:  # the thread has ended, or the system does not allow it: same answers, less even
+        pass
 
 
 def work(ctrl: socket.socket, serve_one: Serve, start: Callable[[], None]) -> int:
@@ -225,12 +232,10 @@ def work(ctrl: socket.socket, serve_one: Serve, start: Callable[[], None]) -> in
             return 0
         if not fds:
             return 0  # the server closed our pair: it is stopping
-        slow = demote_after(SLOW_SECONDS)
         with socket.socket(fileno=fds[0]) as conn:
             conn.settimeout(READ_SECONDS)
-            outcome = serve_one(conn, lambda seconds: ctrl.send(b"b%.3f" % seconds))
-        slow.cancel()
-        leave = outcome == "recycle" or slow.demoted or rss_mb() - base > RECYCLE_MB
+            outcome = answer(conn, serve_one, lambda seconds: ctrl.send(b"b%.3f" % seconds))
+        leave = outcome == "recycle" or rss_mb() - base > RECYCLE_MB
         ctrl.send(b"s" if outcome == "stop" else b"x" if leave else b"d")
         if leave:
             return 0

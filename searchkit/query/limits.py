@@ -29,6 +29,7 @@ from typing import Any, Iterator, Mapping, Optional
 
 from searchkit.analysis.chain import terms
 from searchkit.errors import InputError, QueryError
+from searchkit.query import alarms
 from searchkit.query.tree import Field, Group, Node, Pattern, Phrase, Words
 
 HARD_FACTOR = 1.25  # past this many times its time limit, a request is stopped where it stands
@@ -162,10 +163,13 @@ def request(limits: Optional[Limits] = None) -> Iterator[Budget]:
 
 @contextlib.contextmanager
 def hard_stop(seconds: float) -> Iterator[None]:
-    """Raise :class:`Overrun` in this thread after ``seconds``; only the main thread gets signals, and a
-    timer someone else set is left alone."""
-    usable = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    if not usable or signal.getitimer(signal.ITIMER_PROF)[0] > 0:  # a profiler's timer
+    """Raise :class:`Overrun` in this thread after ``seconds`` of its processor time: by a signal in the
+    main thread (a timer someone else set is left alone), by an alarm (``alarms.py``) in any other."""
+    if threading.current_thread() is not threading.main_thread():
+        with thread_stop(seconds):
+            yield
+        return
+    if not hasattr(signal, "setitimer") or signal.getitimer(signal.ITIMER_PROF)[0] > 0:  # a profiler's timer
         yield
         return
 
@@ -179,6 +183,21 @@ def hard_stop(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
+
+
+@contextlib.contextmanager
+def thread_stop(seconds: float) -> Iterator[None]:
+    ident = threading.get_ident()
+    try:
+        alarm = alarms.after_cpu(seconds, lambda: alarms.stop_thread(ident, Overrun))
+    except (AttributeError, OSError):  # no per-thread CPU clocks on this system: the server's wall limit
+        yield
+        return
+    try:
+        yield
+    finally:
+        if alarms.cancel(alarm):
+            alarms.unstop_thread(ident)  # fired as the request ended: not raised later, elsewhere
 
 
 def bound_text(text: str, limits: Limits, budget: Budget) -> str:

@@ -29,3 +29,29 @@ def test_a_command_that_hits_a_bug_answers_exit_2_in_one_line():
     req = {**request([]), "cwd": os.getcwd()}
     assert execute(broken, req) == {"code": 2, "internal": True, "output": [
         (1, "searchkit: internal error (RuntimeError: a bug); please report it\n")]}
+
+
+def test_a_slow_request_yields_the_processor_in_its_own_thread_and_the_worker_keeps_its_priority():
+    import socket
+    import threading
+    import time
+
+    from searchkit.cli import serve_pool
+
+    seen = {}
+
+    def slow(conn, started):
+        spent = time.thread_time()
+        while time.thread_time() - spent < serve_pool.SLOW_SECONDS + 0.15:
+            pass
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        seen["thread"] = threading.get_ident()
+        return "done"
+
+    worker_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    left, right = socket.socketpair()
+    with left, right:
+        assert serve_pool.answer(left, slow, lambda seconds: None) == "done"
+    assert seen["nice"] == serve_pool.SLOW_NICE
+    assert seen["thread"] != threading.get_ident()  # the request ran in a thread of its own
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == worker_nice
