@@ -213,7 +213,18 @@ def report_fresh(out: dict[str, Any], max_seconds: float, max_mb: float) -> None
         print("  " + line)
 
 
-def report_served(out: dict[str, Any], before: float, after: float, peak: float) -> None:
+def settle(pid: int, before: float, within: float = 10.0) -> tuple[float, float]:
+    """The server's memory once the burst is over: sampled every half second until it is within 10% of
+    ``before`` or ``within`` seconds have passed; (MB, seconds after the burst)."""
+    started = time.monotonic()
+    while True:
+        time.sleep(0.5)
+        now, waited = tree_rss_mb(pid), time.monotonic() - started
+        if now <= before * 1.1 or waited >= within:
+            return now, waited
+
+
+def report_served(out: dict[str, Any], before: float, after: float, peak: float, settled: float) -> None:
     results = out["results"]
     normal = [s for h, s, c in results if not h and c in (0, 1, 2)]
     hostile = [s for h, s, c in results if h and c in (0, 1, 2)]
@@ -223,7 +234,8 @@ def report_served(out: dict[str, Any], before: float, after: float, peak: float)
           f"normal median {loaded * 1000:.1f} ms loaded vs {base * 1000:.1f} ms unloaded (x{loaded / base:.2f}), "
           f"p95 {percentile(normal, .95) * 1000:.0f} ms; hostile median {statistics.median(hostile) * 1000:.0f} ms, "
           f"max {max(hostile) * 1000:.0f} ms")
-    print(f"server RSS (with workers): {before:.0f} MB before, {peak:.0f} MB at most during, {after:.0f} MB after")
+    print(f"server RSS (with workers): {before:.0f} MB before, {peak:.0f} MB at most during, {after:.0f} MB "
+          f"{settled:.1f} s after")
 
 
 def main() -> None:
@@ -277,10 +289,10 @@ def main() -> None:
                          args.think)
             sampling.set()
             sampler.join()
-            time.sleep(1.0)
+            after, settled = settle(server.pid, before)
             print(f"{args.clients} clients x {args.per_client} searches, pausing {args.think:g} s on average "
                   "before each" if args.think else f"{args.clients} clients x {args.per_client} searches, no pause")
-            report_served(out, before, tree_rss_mb(server.pid), peak[0])
+            report_served(out, before, after, peak[0], settled)
         finally:
             subprocess.run([*CLI, "--index", str(index), "serve", "--stop"], cwd=REPO, capture_output=True)
             server.wait(timeout=30)

@@ -12,6 +12,8 @@ wait and some run slow, a worker more stands in for each slow one: quick request
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import selectors
 import signal
@@ -33,11 +35,14 @@ READ_SECONDS = 5.0  # a client has this long to send its request (and to take it
 WALL_FACTOR = 4.0
 GRACE_SECONDS = 2.0
 RECYCLE_MB = 48.0  # a worker that grew more than this since it started leaves after its request
+TRIM_MB = 8.0  # after a request that grew the worker more than this, what it freed goes back to the system
 # A request still running after this much processor time yields the CPU to quick ones (nice +SLOW_NICE:
 # about 1/70 of the processor while a quick request wants it).
-SLOW_SECONDS = 0.25
+SLOW_SECONDS = 0.1
 SLOW_NICE = 19
 EXTRA_FACTOR = 2  # at most this many times ``size`` extra workers stand in for slow ones
+RETIRE_SECONDS = 2.0  # once the server is idle this long, extra workers and grown ones leave
+IDLE_RECYCLE_MB = 16.0  # then a worker that grew more than this is replaced by a fresh one
 # Serve one connection: (connection, say when the request started and its time limit) -> what happened.
 Serve = Callable[[socket.socket, Callable[[float], None]], str]
 
@@ -51,6 +56,9 @@ class Worker:
     leaving: bool = False  # it answered its last request (its memory grew) and is exiting
     started: float = 0.0  # when its request started (0: none yet)
     ready: bool = False  # it has opened the index (on a large one that takes seconds): it may take requests
+    idle_since: float = 0.0  # when it last finished a request
+    grown: float = 0.0  # MB its memory grew since it started, as it said after its last request
+    ran_slow: bool = False  # it has answered a slow request (which may leave memory behind)
 
 
 class Pool:
@@ -116,8 +124,8 @@ class Pool:
 
     def dispatch(self) -> None:
         """Give queued connections, oldest first, to idle workers; while requests wait and others run slow,
-        a worker more for each slow one (they leave after answering), so that quick requests are not
-        queued behind slow ones (which yield the processor to them, ``SLOW_NICE``)."""
+        a worker more for each slow one (it leaves once idle: ``retire_surplus``), so that quick requests
+        are not queued behind slow ones (which yield the processor to them, ``SLOW_NICE``)."""
         now = time.monotonic()
         slow = sum(1 for w in self.workers if w.conn is not None and w.started and now - w.started > SLOW_SECONDS)
         idle = sum(1 for w in self.workers if w.conn is None and not w.leaving)  # ready or getting ready
@@ -151,7 +159,9 @@ class Pool:
         elif data[:1] in (b"d", b"s", b"x"):
             if worker.conn is not None:
                 worker.conn.close()
-            worker.conn, worker.leaving = None, data[:1] == b"x"
+            worker.conn, worker.leaving, worker.idle_since = None, data[:1] == b"x", time.monotonic()
+            grown, _, slow = data[1:].partition(b" ")
+            worker.grown, worker.ran_slow = float(grown or 0), slow == b"1"
             state["stop"] = state["stop"] or data[:1] == b"s"
 
     def enforce(self, state: dict[str, Any]) -> None:
@@ -164,6 +174,23 @@ class Pool:
         if not state["stop"]:
             while len(self.workers) < self.size:
                 self.spawn()
+            self.retire_surplus(now)
+
+    def retire_surplus(self, now: float) -> None:
+        """Once the server has been idle for ``RETIRE_SECONDS``, workers leave when they are more than
+        ``size`` (started to stand in for slow requests), answered a slow request or grew past
+        ``IDLE_RECYCLE_MB`` (a fresh one takes the place of each): after a burst the server's memory goes
+        back to what it took before, and the cost of starting workers is paid while nobody waits."""
+        if self.queue or self.busy() or now - max(w.idle_since for w in self.workers) <= RETIRE_SECONDS:
+            return  # not while a burst goes on: starting workers again would cost the requests in it
+        surplus = len(self.workers) - self.size
+        for worker in [w for w in self.workers if w.ready and not w.leaving]:
+            if surplus > 0 or worker.grown > IDLE_RECYCLE_MB or worker.ran_slow:
+                surplus -= 1
+                self.selector.unregister(worker.ctrl)
+                worker.ctrl.close()  # it sees the end of its pair and leaves
+                self.workers.remove(worker)
+                os.waitpid(worker.pid, 0)
 
     def replace(self, worker: Worker, message: str) -> None:
         """Reap ``worker``, answer its client (if any) with exit 2 and ``message``; ``enforce`` respawns."""
@@ -191,24 +218,35 @@ class Pool:
         self.selector.close()
 
 
-def answer(conn: socket.socket, serve_one: Serve, started: Callable[[float], None]) -> str:
+def answer(conn: socket.socket, serve_one: Serve, started: Callable[[float], None]) -> tuple[str, bool]:
     """Serve one connection in a thread of its own. Past ``SLOW_SECONDS`` of processor time that thread
     yields the processor to quick requests (Linux nices each thread, and a nice cannot be taken back); the
     worker's next request runs in a new thread at full priority. A thread's request is stopped at its hard
-    limit by an alarm (``query/alarms.py``), as the main thread's is by a signal."""
-    outcome = ["recycle"]  # what an escaped exception leaves: a fresh worker
+    limit by an alarm (``query/alarms.py``), as the main thread's is by a signal. What ``serve_one`` said,
+    and whether the request ran slow."""
+    outcome: list[Any] = ["recycle", True]  # what an escaped exception leaves: a fresh worker
 
     def run() -> None:
         slow = alarms.after_cpu(SLOW_SECONDS, partial(demote, threading.get_native_id()))
         try:
             outcome[0] = serve_one(conn, started)
         finally:
-            alarms.cancel(slow)
+            outcome[1] = alarms.cancel(slow)
 
     thread = threading.Thread(target=run, name="searchkit-request")
     thread.start()
     thread.join()
-    return outcome[0]
+    return outcome[0], outcome[1]
+
+
+def give_back_memory() -> None:
+    """Collect cycles and hand the C heap's free pages back to the system (glibc keeps them otherwise: a
+    worker would stay as large as its largest request)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def demote(native_id: int) -> None:
@@ -224,7 +262,7 @@ def work(ctrl: socket.socket, serve_one: Serve, start: Callable[[], None]) -> in
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     start()
     ctrl.send(b"r")  # ready: a request's time runs from here, not from the index being opened
-    base = rss_mb()
+    base, ran_slow = rss_mb(), False
     while True:
         try:
             _, fds, _, _ = socket.recv_fds(ctrl, 16, 1)
@@ -232,10 +270,14 @@ def work(ctrl: socket.socket, serve_one: Serve, start: Callable[[], None]) -> in
             return 0
         if not fds:
             return 0  # the server closed our pair: it is stopping
+        before = rss_mb()
         with socket.socket(fileno=fds[0]) as conn:
             conn.settimeout(READ_SECONDS)
-            outcome = answer(conn, serve_one, lambda seconds: ctrl.send(b"b%.3f" % seconds))
+            outcome, slow = answer(conn, serve_one, lambda seconds: ctrl.send(b"b%.3f" % seconds))
+        ran_slow = ran_slow or slow
+        if rss_mb() - before > TRIM_MB:
+            give_back_memory()
         leave = outcome == "recycle" or rss_mb() - base > RECYCLE_MB
-        ctrl.send(b"s" if outcome == "stop" else b"x" if leave else b"d")
+        ctrl.send(b"s" if outcome == "stop" else b"x" if leave else b"d%.1f %d" % (rss_mb() - base, ran_slow))
         if leave:
             return 0
