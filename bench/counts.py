@@ -194,6 +194,7 @@ def count_passages(index: Path) -> int:
 
 
 def main(argv: Optional[list[str]] = None) -> None:
+    scale.lift_time_limit()
     args = parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     files = scale.unpack(args.archive, args.cache)
