@@ -141,12 +141,18 @@ def keyed_counts(leaf: Any, postings: Any, side: phrasefile.PhraseFile, field: s
     most = side.count(field, order[0])  # the rarest word's keys: how many places the phrase may start at
     if most is not None and most >= VECTOR_KEYS and ("numpy" in sys.modules or most >= IMPORT_KEYS):
         return array_counts(leaf, postings, side, field, order, places, decode)
+    rare = shared_passages(postings, [key for key in order if side.keys(field, key) is None])
+    if rare is None:
+        return {}
     starts: Optional[set[int]] = None
     for key in order:
         held = side.keys(field, key)
         if held is None:
-            wanted = None if starts is None else sorted({s >> KEY_SHIFT for s in starts})
-            held = postings_keys(postings(key), wanted, decode)
+            found = rare[key]
+            if starts is not None:
+                within = {s >> KEY_SHIFT for s in starts}
+                found = {d: v for d, v in found.items() if d in within}
+            held = keys_of(found, decode)
         for place in places[key]:
             starts = placed(starts, held, place)
             if not starts:
@@ -214,10 +220,33 @@ def placed(starts: Optional[set[int]], keys: Sequence[int], place: int) -> set[i
     return starts.intersection(map((-place).__add__, keys) if place else keys)
 
 
+def shared_passages(postings: Any, keys: list[bytes]) -> Optional[dict[bytes, Found]]:
+    """Each of ``keys`` (words too rare for the ``.phr`` file, rarest first) -> its postings' values in
+    the passages that hold them all; None when no passage does. Passages are intersected by their numbers
+    before any position is decoded: a phrase of rare words decodes only where it may be."""
+    found: dict[bytes, Found] = {}
+    shared: Optional[list[int]] = None
+    for key in keys:
+        values = term_values(postings(key), shared)
+        if not values:
+            return None
+        found[key] = values
+        shared = sorted(values)
+    for key in keys:
+        if len(found[key]) > len(shared or ()):
+            found[key] = {d: found[key][d] for d in shared or ()}
+    return found
+
+
 def postings_keys(matcher: Any, wanted: Optional[list[int]], decode: Any) -> list[int]:
     """The keys of a word's occurrences in the ``wanted`` passages (all when None), from its postings."""
+    return keys_of(term_values(matcher, wanted), decode)
+
+
+def keys_of(found: Found, decode: Any) -> list[int]:
+    """The keys of a word's occurrences in the passages of ``found`` (docnum -> posting value)."""
     keys = []
-    for d, value in sorted(term_values(matcher, wanted).items()):
+    for d, value in sorted(found.items()):
         positions = decode(value)
         if positions and positions[-1] >= KEY_LIMIT:
             raise _TooLong
