@@ -47,6 +47,10 @@ LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"'<>]{1,500})""", re.I)
 LINK_DATE = re.compile(r"((?:19|20)\d\d)[/_.-]?([01]\d)[/_.-]?([0-3]\d)")
 
 
+TAG = re.compile(rb"<[^>]*>")
+WESTERN_ASCII = 0.98  # English with a few accents and dashes; French has about 4% of other letters
+
+
 def decode_page(data: bytes) -> tuple[str, str]:
     """The page's text and the encoding it was read in."""
     if data.startswith(codecs.BOM_UTF8):
@@ -61,6 +65,8 @@ def decode_page(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if western(data):
+        return data.decode("cp1252"), "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -70,6 +76,28 @@ def decode_page(data: bytes) -> tuple[str, str]:
     if encoding in ("cp1250", "latin_1", "iso8859_15", "iso8859_2", "ascii"):
         encoding = "cp1252"
     return data.decode(encoding, "replace"), encoding
+
+
+def western(data: bytes) -> bool:
+    """Whether a page without a declared charset is Windows-1252 before any guess: its text (outside tags)
+    at least ``WESTERN_ASCII`` ASCII and every other byte a Windows-1252 character. A detector's guess on
+    a few accents and dashes is often a cousin that reads them as other letters (cp775: "André" as
+    "Andrķ"); a page in Cyrillic, Greek or Central European letters has far more of them.
+
+    >>> western("Andr\xe9 \x97 ".encode("latin-1") + b"an English page " * 10)
+    True
+    >>> western("\u041c\u0438\u0440 ".encode("cp1251") * 9)
+    False
+    """
+    text = TAG.sub(b" ", data)
+    high = sum(1 for b in text if b >= 0x80)
+    if high > len(text) * (1 - WESTERN_ASCII):
+        return False
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: no Windows-1252 character
+        return False
+    return True
 
 
 def read_html(path: Path, data: bytes, doc_id: str) -> Item:

@@ -106,6 +106,20 @@ def test_a_title_without_a_year_takes_the_year_of_the_pages_dated_files(tmp_path
     assert passages(write(tmp_path / "t1.html", page.encode("utf-8")))[0].date == expected
 
 
+def test_a_western_page_without_a_charset_is_read_as_windows_1252_without_a_guess(monkeypatch):
+    import charset_normalizer
+
+    from searchkit.ingest.html import decode_page
+
+    def no_guess(data):
+        raise AssertionError("the detector was asked")
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", no_guess)
+    page = (b"<html><title>Remarks\x97Bernanke</title><p>With thanks to Andr\xe9 Minella for comments. "
+            + b"Inflation targeting is a framework for monetary policy that many central banks use. " * 4 + b"</p>")
+    assert decode_page(page) == (page.decode("cp1252"), "cp1252")
+
+
 def test_a_windows_1252_page_without_a_charset_has_no_mojibake(tmp_path):
     html = ("<html><head><title>Remarks</title></head><body><table><tr><td><p>The Committee\x92s view is "
             "that \x93price stability\x94 comes first \x96 always, as we have said many times before.</p>"

@@ -42,6 +42,12 @@ def test_a_windows_1252_fed_speech_reads_clean_with_date_and_speaker():
     assert got[0].date == "1997-01-05" and got[0].speaker
 
 
+def test_a_fed_speech_whose_few_accents_a_detector_takes_for_baltic_reads_them_as_written():
+    got = passages("fed-speeches-html/20050211.htm")  # charset_normalizer's guess for it: cp775
+    text = " ".join(p.text for p in got)
+    assert "Andr\u00e9 Minella" in text and "Andr\u0137" not in text
+
+
 def test_a_fomc_transcript_has_no_running_header_and_names_its_speakers():
     got = passages("fomc-presconf-pdf/FOMCpresconf20200315.pdf")
     assert not any(re.search(r"Page \d+ of \d+|Press Conference Call FINAL", p.text) for p in got)
