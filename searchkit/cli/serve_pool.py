@@ -277,7 +277,8 @@ def work(ctrl: socket.socket, serve_one: Serve, start: Callable[[], None]) -> in
         ran_slow = ran_slow or slow
         if rss_mb() - before > TRIM_MB:
             give_back_memory()
-        leave = outcome == "recycle" or rss_mb() - base > RECYCLE_MB
-        ctrl.send(b"s" if outcome == "stop" else b"x" if leave else b"d%.1f %d" % (rss_mb() - base, ran_slow))
+        grown = rss_mb() - base
+        leave = outcome == "recycle" or grown > RECYCLE_MB
+        ctrl.send(b"s" if outcome == "stop" else b"x" if leave else b"d%.1f %d" % (grown, ran_slow))
         if leave:
             return 0

@@ -2,7 +2,7 @@
 
 A new (or rebuilt) index learns two things from its whole corpus before any document is segmented: the
 words it writes whole or hyphenated (``ingest/hyphens.py``, for line-end hyphens) and a sample of its text
-to train the sentence splitter on (``ingest/sentences.py``). ``survey_files`` reads every file once for
+to train the sentence splitter on (``ingest/sentences.py``). ``Staging.survey`` reads every file once for
 that, in the run's worker processes, each returning only its distinct tokens.
 
 Pages, PDFs and Word files cost far more to read than to keep (a page's main text is found by parsing

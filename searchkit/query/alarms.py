@@ -21,8 +21,7 @@ POLL_SECONDS = 0.01  # the shortest wait between two looks at the watched thread
 
 @dataclass
 class Alarm:
-    ident: int  # the thread's ``threading.get_ident()``
-    clock: int  # its CPU clock
+    clock: int  # the watched thread's CPU clock
     due: float  # the clock's reading at which ``action`` runs
     action: Callable[[], None]
     fired: bool = False
@@ -85,7 +84,7 @@ def after_cpu(seconds: float, action: Callable[[], None], ident: Optional[int] =
     ``seconds`` more of processor time; ``cancel`` it when the work is done."""
     ident = threading.get_ident() if ident is None else ident
     clock = time.pthread_getcpuclockid(ident)
-    alarm = Alarm(ident, clock, time.clock_gettime(clock) + seconds, action)
+    alarm = Alarm(clock, time.clock_gettime(clock) + seconds, action)
     _WATCHER.add(alarm)
     return alarm
 
