@@ -48,6 +48,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=DRIVER))
     driver.downloads = downloads
+    # A click that submits a form returns before the next page is there (on a loaded machine, CI saw the
+    # cite page's verdict looked for too soon): looking an element up waits for it a little.
+    driver.implicitly_wait(5)
     yield driver
     driver.quit()
 
