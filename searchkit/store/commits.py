@@ -37,8 +37,24 @@ LIMIT_MB = 512  # the posting pool spills to disk beyond this (index runs commit
 class PinnedIndex(FileIndex):
     """A Whoosh index fixed at one generation: every reader and writer sees that commit, not a newer one."""
 
-    def __init__(self, storage: FileStorage, toc: TOC) -> None:
+    def __init__(self, storage: FileStorage, toc: TOC, newest: Optional[Callable[[], Optional[TOC]]] = None) -> None:
         self.storage, self.indexname, self._schema, self._toc = storage, INDEX_NAME, None, toc
+        self.newest = newest  # the newest readable commit, for a reader that may move on (nothing read yet)
+
+    def reader(self, reuse: Any = None) -> Any:
+        """A reader of this commit (``reuse`` is not used: Whoosh's recycling of another reader's
+        segments). A writer deletes a commit's merged-away segments two commits later: a reader opened
+        after that (a search started while an index run commits fast) moves to the newest commit when it
+        may, as if it had been opened a moment later; else the missing file is the error, at once."""
+        while True:
+            toc = self._read_toc()
+            try:
+                return open_reader(self.storage, toc)
+            except FileNotFoundError:
+                newest = self.newest() if self.newest is not None else None
+                if newest is None or newest.generation <= toc.generation:  # only forward: it ends
+                    raise
+                self._toc = newest
 
     def _read_toc(self) -> TOC:
         # A fresh copy of the segment list: writers record deletions on these objects.
@@ -165,6 +181,24 @@ def write_toc(directory: Path, toc: TOC) -> TOC:
     sync_files(directory, lambda name: name == f"_{INDEX_NAME}_{toc.generation}.toc")
     fsync_dir(directory)
     return toc
+
+
+def open_reader(storage: FileStorage, toc: TOC) -> Any:
+    """Whoosh's reader of the commit ``toc`` (one segment's, or a reader over all of them); the segments
+    opened are closed again when one cannot be (Whoosh leaves them open)."""
+    from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+
+    if not toc.segments:
+        return EmptyReader(toc.schema)
+    readers: list[Any] = []
+    try:
+        for segment in toc.segments:
+            readers.append(SegmentReader(storage, toc.schema, segment, generation=toc.generation))
+    except BaseException:
+        for opened in readers:
+            opened.close()
+        raise
+    return readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
 
 
 def read_toc(storage: FileStorage, gen: int) -> TOC:

@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
@@ -151,7 +152,8 @@ class Store:
             notes = []
             if problems:
                 notes.append(f"the newest commit is unreadable ({error_text(problems[0])}); using commit {gen}")
-            return cls(directory, PinnedIndex(file_storage(directory), toc), manifest, notes=notes)
+            newest = partial(newest_toc, directory) if lazy else None  # no manifest read: free to move on
+            return cls(directory, PinnedIndex(file_storage(directory), toc, newest), manifest, notes=notes)
         if problems and isinstance(problems[0], FileNotFoundError) and not last_try:
             raise _Raced()
         detail = error_text(problems[0]) if problems else "no commit found"
@@ -341,6 +343,16 @@ def open_generation(directory: Path, gen: int, lazy: bool = False) -> tuple[Opti
     toc = read_toc(storage, gen)
     check_segments(storage, toc)
     return manifest, toc
+
+
+def newest_toc(directory: Path) -> Optional[TOC]:
+    """The TOC of the newest commit that opens (``open_generation``'s checks), or None."""
+    for gen in toc_generations(directory):
+        try:
+            return open_generation(directory, gen, lazy=True)[1]
+        except Exception:  # noqa: BLE001 (any damage or a race: the next older commit)
+            continue
+    return None
 
 
 class _Raced(Exception):
