@@ -1,6 +1,7 @@
 """Killing index runs at any moment, searching while one runs, and the write lock.
 
-Each kill test runs ``python -m searchkit index`` in a subprocess on a generated corpus with small commits,
+Each kill test runs ``python -m searchkit index`` in a subprocess on a generated corpus with small commits
+(20 of them: the 8th is far enough from the end of a fast run),
 kills it (SIGKILL after some commits, or ``os._exit`` at a chosen line of the commit protocol), then checks
 that the index opens, verifies, answers, and that the next run completes it.
 """
@@ -48,7 +49,7 @@ def start(ix: Path, *args: str, prelude: str = "", env: dict | None = None) -> s
     code = f"import sys\n{prelude}\nfrom searchkit.cli.main import main\nmain(sys.argv[1:], prog_name='searchkit')\n"
     return subprocess.Popen(
         [sys.executable, "-c", code, "--index", str(ix), *args], cwd=REPO,
-        env={**os.environ, "SEARCHKIT_BATCH_DOCS": "6", **(env or {})},
+        env={**os.environ, "SEARCHKIT_BATCH_DOCS": "3", **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
