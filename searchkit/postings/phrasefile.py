@@ -5,10 +5,13 @@ next to each other. In Whoosh's postings every occurrence is a few bytes of a pi
 compressed 128-posting block: finding the passages where "economic" is followed by "order" means
 decompressing and unpickling every block of both words, one posting at a time, in Python.
 
-So for every word found in at least ``MIN_POSTINGS`` passages of a segment, this file holds all its
-occurrences once more, as one sorted array of 64-bit keys ``passage << KEY_SHIFT | position``. The places
-where "economic" is followed by "order" are then the intersection of two sets built from two arrays, which
-Python does in C; a further, more common word is checked with one binary search per place left.
+So for every word of a segment, this file holds all its occurrences once more, as one sorted array of
+64-bit keys ``passage << KEY_SHIFT | position``. The places where "economic" is followed by "order" are then
+the intersection of two sets built from two arrays, which Python does in C; a further, more common word is
+checked with one binary search per place left. Rare words are there too: a rare phrase ("illicit traffic in
+narcotic drugs") read from the postings opens and unpickles a block per word per segment, which cost
+several times what a phrase of common words costs here. The directory (word -> where its keys are) is a
+sorted table searched by bisection, so opening the file does not build a dictionary of the vocabulary.
 
 The keys are made in the index workers, beside the postings: ``encode.index_field`` hands over each
 posting's positions and ``prepare.sorted_keys`` turns them into keys, term by term, with C-level iterators
@@ -27,16 +30,67 @@ import pickle
 import struct
 import sys
 from array import array
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import Any, Callable, Optional
 
 EXT = ".phr"
-MAGIC = b"SKPHR2\n\x00"
-MIN_POSTINGS = 512  # rarer words take at most four blocks of Whoosh's postings: cheap enough there
+MAGIC = b"SKPHR3\n\x00"
+OLD_MAGIC = b"SKPHR2\n\x00"  # words in 512 passages or more, and a pickled dict as the directory: still read
+MIN_POSTINGS = 1  # every word (tests raise it to have some words read from the postings)
 KEY_SHIFT = 24
 KEY_LIMIT = 1 << KEY_SHIFT  # positions at or past this (a 16-million-word passage) get no keys
 _TAIL = struct.Struct("<Q")  # where the directory starts
+SIGNPOST = 32  # a directory lookup bisects a list of every 32nd word, then 5 words of its run
+LOOKUPS_KEPT = 4096  # words looked up kept per file: a phrase asks for each of its words several times
 
-Directory = dict[str, dict[bytes, tuple[int, int]]]  # field -> term -> (offset, keys)
+
+
+class Table:
+    """One field's words (sorted) -> (offset of their keys, how many), as four flat arrays."""
+
+    def __init__(self, words: bytes, ends: array, offsets: array, counts: array) -> None:
+        self._words, self._ends, self._offsets, self._counts = words, ends, offsets, counts
+        self._signposts: Optional[list[bytes]] = None  # made at the first lookup
+
+    @classmethod
+    def of(cls, rows: list[tuple[bytes, int, int]]) -> "Table":
+        """The table of ``(word, offset, count)`` rows, sorted by word."""
+        ends = array("I", accumulate(len(word) for word, _, _ in rows))
+        return cls(b"".join(word for word, _, _ in rows), ends, array("Q", [r[1] for r in rows]),
+                   array("Q", [r[2] for r in rows]))
+
+    def dump(self) -> tuple[bytes, bytes, bytes, bytes]:
+        return self._words, self._ends.tobytes(), self._offsets.tobytes(), self._counts.tobytes()
+
+    @classmethod
+    def load(cls, dumped: tuple[bytes, bytes, bytes, bytes]) -> "Table":
+        words, *arrays = dumped
+        ends, offsets, counts = (array(code) for code in "IQQ")
+        for held, raw in zip((ends, offsets, counts), arrays):
+            held.frombytes(raw)
+        if not len(ends) == len(offsets) == len(counts) or (len(ends) and ends[-1] != len(words)):
+            raise ValueError("phrase file directory does not add up")
+        return cls(words, ends, offsets, counts)
+
+    def word(self, i: int) -> bytes:
+        return self._words[self._ends[i - 1] if i else 0 : self._ends[i]]
+
+    def get(self, tbytes: bytes) -> Optional[tuple[int, int]]:
+        """Bisection among every ``SIGNPOST``-th word (a list, compared in C), then within its run."""
+        if self._signposts is None:
+            self._signposts = [self.word(i) for i in range(0, len(self._ends), SIGNPOST)]
+        run = bisect_right(self._signposts, tbytes) - 1
+        if run < 0:
+            return None
+        lo = run * SIGNPOST
+        i = bisect_left(range(len(self._ends)), tbytes, lo, min(lo + SIGNPOST, len(self._ends)), key=self.word)
+        if i == len(self._ends) or self.word(i) != tbytes:
+            return None
+        return self._offsets[i], self._counts[i]
+
+
+Directory = dict[str, Any]  # field -> a Table (or, in an old file, a dict): term -> (offset, keys)
 
 
 def write(segment: Any, storage: Any, fields: dict[str, list[tuple[bytes, Any]]],
@@ -48,22 +102,23 @@ def write(segment: Any, storage: Any, fields: dict[str, list[tuple[bytes, Any]]]
     chosen = {name: [(t, e) for t, e in terms if len(e[0]) >= MIN_POSTINGS] for name, terms in fields.items()}
     if not any(chosen.values()):
         return
-    directory: Directory = {}
+    directory: dict[str, tuple[bytes, bytes, bytes, bytes]] = {}
     out = segment.create_file(storage, EXT)
     try:
         out.write(MAGIC)
         at = len(MAGIC)
         for name, terms in chosen.items():
-            table = directory[name] = {}
+            rows = []
             for tbytes, entry in terms:
                 keys = entry[4]
                 if keys is None:
                     keys = keys_from_values(entry[0], entry[2], entry[3], decoders[name])
                 if keys is None:
                     continue
-                table[tbytes] = (at, len(keys))
+                rows.append((tbytes, at, len(keys)))
                 out.write(keys.tobytes())
                 at += keys.itemsize * len(keys)
+            directory[name] = Table.of(sorted(rows)).dump()
         out.write(pickle.dumps((sys.byteorder, directory), 5))
         out.write(_TAIL.pack(at))
     finally:
@@ -93,10 +148,11 @@ class PhraseFile:
     def __init__(self, path: str, base: int, directory: Directory) -> None:
         self._path, self._base = path, base  # the file (opened per lookup: nothing left open), where the .phr starts
         self._directory = directory
+        self._looked_up: dict[tuple[str, bytes], Optional[tuple[int, int]]] = {}
 
     def keys(self, field: str, tbytes: bytes) -> Optional[memoryview]:
         """The word's occurrences as sorted keys, or None when the file does not hold it (a rarer word)."""
-        found = self._directory.get(field, {}).get(tbytes)
+        found = self._entry(field, tbytes)
         if found is None:
             return None
         at, count = found
@@ -107,8 +163,16 @@ class PhraseFile:
 
     def count(self, field: str, tbytes: bytes) -> Optional[int]:
         """How many keys the word has here (None when the file does not hold it), without reading them."""
-        found = self._directory.get(field, {}).get(tbytes)
+        found = self._entry(field, tbytes)
         return None if found is None else found[1]
+
+    def _entry(self, field: str, tbytes: bytes) -> Optional[tuple[int, int]]:
+        key = (field, tbytes)
+        if key not in self._looked_up:
+            if len(self._looked_up) >= LOOKUPS_KEPT:
+                self._looked_up.clear()
+            self._looked_up[key] = self._directory.get(field, {}).get(tbytes)
+        return self._looked_up[key]
 
     def holds(self, field: str) -> bool:
         return field in self._directory
@@ -132,15 +196,25 @@ def _open(leaf: Any) -> Optional[PhraseFile]:
         if where is None:
             return None
         path, base, length = where
-        if length < len(MAGIC) + _TAIL.size or _read(path, base, len(MAGIC)) != MAGIC:
+        magic = _read(path, base, len(MAGIC)) if length >= len(MAGIC) + _TAIL.size else b""
+        if magic not in (MAGIC, OLD_MAGIC):
             return None
         start = _TAIL.unpack(_read(path, base + length - _TAIL.size, _TAIL.size))[0]
-        order, directory = pickle.loads(_read(path, base + start, length - _TAIL.size - start))
+        directory = read_directory(magic, _read(path, base + start, length - _TAIL.size - start))
     except Exception:  # unreadable: the postings still answer, only slower
         return None
+    return None if directory is None else PhraseFile(path, base, directory)
+
+
+def read_directory(magic: bytes, raw: bytes) -> Optional[Directory]:
+    """The directory pickled at the end of a file starting with ``magic``: a ``Table`` per field, or the
+    dicts of an older file; None when its keys were written in another byte order."""
+    order, directory = pickle.loads(raw)
     if order != sys.byteorder:
         return None
-    return PhraseFile(path, base, directory)
+    if magic == OLD_MAGIC:
+        return directory
+    return {name: Table.load(dumped) for name, dumped in directory.items()}
 
 
 def _read(path: str, offset: int, size: int) -> bytes:

@@ -3,12 +3,13 @@
 Whoosh matches a phrase with nested span matchers that leapfrog one posting at a time and decode the
 positions of every word in every passage holding them all. Here, in a segment with a ``.phr`` file
 (``phrasefile.py``), the places where the phrase could start are a set of keys (passage and position),
-narrowed word by word, rarest first, by set operations that run in C; a word too rare for the file is read
-from its postings. A segment without one is counted from the postings alone: the two rarest words are
-intersected by passage, then each further word is read only in the blocks holding a passage still in
-question. A passage's count is the number of places where word k+1 sits right after word k
-(``SpanNear2(ordered=True, slop=1, mindist=1)``, which is what ``Phrase`` runs); ``tests/postings/test_phrases.py``
-and ``tests/postings/test_phrasefile.py`` compare both on real speeches and on segments written every way.
+narrowed word by word, rarest first, by set operations (or numpy arrays) that run in C; a word the file
+lacks (an older file held only words of 512 passages or more) is read from its postings. A segment
+without one is counted from the postings alone: the two rarest words are intersected by passage, then
+each further word is read only in the blocks holding a passage still in question. A passage's count
+is the number of places where word k+1 sits right after word k (``SpanNear2(ordered=True, slop=1,
+mindist=1)``, which is what ``Phrase`` runs); ``tests/postings/test_phrases.py`` and
+``tests/postings/test_phrasefile.py`` compare both on real speeches and on segments written every way.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from searchkit.postings.phrasefile import KEY_LIMIT, KEY_SHIFT
 from searchkit.postings.readers import open_postings
 
 # From this many places per segment where a phrase may start (its rarest word's keys), the places are
-# narrowed as numpy arrays (4-5 times faster for phrases of common words at 385,000 passages): once
-# numpy is imported, or from IMPORT_KEYS on (what importing it costs).
-VECTOR_KEYS = 500
+# narrowed as numpy arrays (4-5 times faster for phrases of common words at 385,000 passages; from about
+# 100 places a binary search per place in Python costs more than numpy's per-call overhead): once numpy
+# is imported, or from IMPORT_KEYS on (what importing it costs).
+VECTOR_KEYS = 100
 IMPORT_KEYS = 500_000
 
 Found = dict[int, Any]  # local docnum -> the posting's value bytes
@@ -136,12 +138,12 @@ class _TooLong(Exception):
 def keyed_counts(leaf: Any, postings: Any, side: phrasefile.PhraseFile, field: str, order: list[bytes],
                  places: dict[bytes, list[int]], decode: Any) -> dict[int, int]:
     """Counts from the segment's ``.phr`` keys: the set of places where the phrase could start (a key
-    less the word's place in the phrase) narrows with each word, rarest first. Words too rare for the
+    less the word's place in the phrase) narrows with each word, rarest first. Words missing from the
     file are read from their postings, in the passages still in question."""
     most = side.count(field, order[0])  # the rarest word's keys: how many places the phrase may start at
     if most is not None and most >= VECTOR_KEYS and ("numpy" in sys.modules or most >= IMPORT_KEYS):
         return array_counts(leaf, postings, side, field, order, places, decode)
-    rare = shared_passages(postings, [key for key in order if side.keys(field, key) is None])
+    rare = shared_passages(postings, [key for key in order if side.count(field, key) is None])
     if rare is None:
         return {}
     starts: Optional[set[int]] = None
@@ -221,7 +223,7 @@ def placed(starts: Optional[set[int]], keys: Sequence[int], place: int) -> set[i
 
 
 def shared_passages(postings: Any, keys: list[bytes]) -> Optional[dict[bytes, Found]]:
-    """Each of ``keys`` (words too rare for the ``.phr`` file, rarest first) -> its postings' values in
+    """Each of ``keys`` (words the ``.phr`` file lacks, rarest first) -> its postings' values in
     the passages that hold them all; None when no passage does. Passages are intersected by their numbers
     before any position is decoded: a phrase of rare words decodes only where it may be."""
     found: dict[bytes, Found] = {}

@@ -32,7 +32,7 @@ FIELDS: dict[str, tuple[str, Callable[[str], Value]]] = {
 TIMELINES = ("year", "month")  # values with no match are filled in, in order
 
 
-@dataclass
+@dataclass(slots=True)
 class CountRow:
     """One value (one per field counted by) and its count; ``total`` is how many the index holds with it."""
 
@@ -127,6 +127,15 @@ class Keys:
             cache[key] = self.count_all(excluded.union(removed_docnums(self.searcher.post.leaves)))
         return cache[key]
 
+    def known(self, totals: dict[tuple[Value, ...], int]) -> list[list[Value]]:
+        """Per field, its values in ``totals`` (sorted): kept beside the totals they come from."""
+        key = ("count-known", self.fields)
+        held = self.searcher.post.cache.get(key)
+        if held is None or held[0] is not totals:
+            known = [sorted({k[i] for k in totals if k[i] is not None}, key=str) for i in range(len(self.fields))]
+            held = self.searcher.post.cache[key] = (totals, known)
+        return held[1]
+
     def size(self, docnums: set[int]) -> int:
         if self.doc_codes is None:
             return len(docnums)
@@ -136,20 +145,20 @@ class Keys:
               ) -> list[tuple[Value, ...]]:
         """The rows to show: each field's matched values (timelines filled from the index's first to its
         last value, in order; other values most matches first), every combination of them with two."""
-        axes = [axis_values(f, i, found, totals) for i, f in enumerate(self.fields)]
+        known = self.known(totals)
+        axes = [axis_values(f, i, found, known[i]) for i, f in enumerate(self.fields)]
         if len(axes) == 1:
             return [(v,) for v in axes[0]]
         return [(a, b) for a in axes[0] for b in axes[1]]
 
 
-def axis_values(name: str, i: int, found: dict[tuple[Value, ...], int],
-                totals: dict[tuple[Value, ...], int]) -> list[Value]:
+def axis_values(name: str, i: int, found: dict[tuple[Value, ...], int], known: list[Value]) -> list[Value]:
+    """Field ``i``'s values to show, ``known`` being its values in the index (sorted)."""
     per_value: Counter[Value] = Counter()
     for key, n in found.items():
         per_value[key[i]] += n
     if name not in TIMELINES:
         return sorted(per_value, key=lambda v: (v is None, -per_value[v], str(v)))
-    known = sorted({key[i] for key in totals if key[i] is not None}, key=str)
     timeline = fill(name, known[0], known[-1]) if known else []
     return timeline + ([None] if per_value.get(None) else [])
 
