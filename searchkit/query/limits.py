@@ -40,8 +40,8 @@ ENV_PREFIX = "SEARCHKIT_MAX_"
 class Limits:
     """What one request may use. Each is a setting: ``$SEARCHKIT_MAX_`` + its name in capitals."""
 
-    query_chars: int = 5000  # characters of a query or quotation read (a pasted page fits)
-    clauses: int = 100  # words, phrases, wildcards and fields of a query read, in order
+    query_chars: int = 10_000  # characters of a query or quotation read (a pasted page or two fit)
+    clauses: int = 1024  # different words, phrases, wildcards and fields of a query read, in order (Lucene's)
     phrase_words: int = 32  # words of one quoted phrase matched in order (the first ones)
     depth: int = 16  # nested parentheses kept; deeper ones are read as spaces
     expansions: int = 64  # index terms one wildcard or fuzzy word stands for: the most frequent are kept
@@ -235,27 +235,31 @@ def flatten(text: str, depth: int, budget: Budget) -> str:
 
 
 def bound_tree(tree: Group, limits: Limits, budget: Budget) -> Group:
-    """The tree with its first ``clauses`` leaves (words, phrases, wildcards, fields) in reading order, and
-    fuzzy words longer than ``edit_chars`` read as written."""
+    """The tree with its first ``clauses`` distinct leaves (words, phrases, wildcards, fields) in reading
+    order, and fuzzy words longer than ``edit_chars`` read as written. A leaf repeated is not another
+    clause: pasted prose says its key words again and again, and each time weighs them more, not costs more."""
     left = [limits.clauses]
-    bounded = prune(tree, left, limits, budget)
+    bounded = prune(tree, left, {}, limits, budget)  # leaf -> kept
     if left[0] < 0:
         total = limits.clauses - left[0]
-        budget.cut(f"read the first {limits.clauses} of {total:,} words, phrases, wildcards and fields "
+        budget.cut(f"read the first {limits.clauses} of {total:,} different words, phrases, wildcards and fields "
                    f"({setting('clauses')}); search for fewer at a time")
     return bounded
 
 
-def prune(group: Group, left: list[int], limits: Limits, budget: Budget) -> Group:
+def prune(group: Group, left: list[int], seen: dict[Any, bool], limits: Limits, budget: Budget) -> Group:
     out = Group()
     for occur, node in group.clauses:
         if isinstance(node, Group):
-            inner = prune(node, left, limits, budget)
+            inner = prune(node, left, seen, limits, budget)
             if inner.clauses:
                 out.clauses.append((occur, inner))
             continue
-        left[0] -= 1
-        if left[0] >= 0:
+        key = (occur, node)
+        if key not in seen:
+            left[0] -= 1
+            seen[key] = left[0] >= 0
+        if seen[key]:
             out.clauses.append((occur, unfuzzy(node, limits, budget)))
     return out
 

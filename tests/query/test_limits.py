@@ -46,8 +46,15 @@ def test_clauses_past_the_limit_are_left_out_in_reading_order():
     budget = Budget(Limits(clauses=3))
     tree = bound_tree(parse("a1 (b2 -c3 d4) e5 year:2020"), budget.limits, budget)
     assert explain(tree) == "a1 (b2 -c3)"
-    assert budget.cuts == ["read the first 3 of 6 words, phrases, wildcards and fields (SEARCHKIT_MAX_CLAUSES); "
-                           "search for fewer at a time"]
+    assert budget.cuts == ["read the first 3 of 6 different words, phrases, wildcards and fields "
+                           "(SEARCHKIT_MAX_CLAUSES); search for fewer at a time"]
+
+
+def test_a_clause_said_again_is_not_another_clause():
+    budget = Budget(Limits(clauses=3))
+    tree = bound_tree(parse("a1 b2 a1 -c3 a1 b2 d4 a1"), budget.limits, budget)
+    assert explain(tree) == "a1 b2 a1 -c3 a1 b2 a1"  # only d4, a fourth different word, left out
+    assert budget.cuts[0].startswith("read the first 3 of 4 different words")
 
 
 def test_a_fuzzy_word_too_long_to_compare_is_matched_as_written():
@@ -60,11 +67,12 @@ def test_a_fuzzy_word_too_long_to_compare_is_matched_as_written():
 
 
 def test_read_bounds_the_query_of_every_caller():
-    with limits.request(Limits(clauses=10)) as budget:
-        tree = read("x* " * 3334)  # not "a* ": that is a stop word repeated, which reads as prose
+    with limits.request(Limits(clauses=10, query_chars=5000)) as budget:
+        tree = read(" ".join(f"x{n:03d}*" for n in range(1000)))  # different wildcards (not prose: no stop words)
     assert len(tree.clauses) == 10
-    assert [c.split(" (")[0] for c in budget.cuts] == ["read the first 4,997 of 10,002 characters",
-                                                        "read the first 10 of 1,666 words, phrases, wildcards and fields"]
+    assert [c.split(" (")[0] for c in budget.cuts] == ["read the first 4,997 of 5,999 characters",
+                                                        "read the first 10 of 833 different words, phrases, "
+                                                        "wildcards and fields"]
 
 
 @pytest.fixture(scope="module")
@@ -139,11 +147,12 @@ def test_the_hard_stop_turns_an_overrun_into_a_one_line_error():
                 pass
 
 
-def test_a_bounded_search_says_so_on_stderr_and_in_json(run, corpus):
+def test_a_bounded_search_says_so_on_stderr_and_in_json(run, corpus, monkeypatch):
     assert run("index", str(corpus)).exit_code == 0
-    done = run("search", "--json", "lan* " * 200)
+    monkeypatch.setenv("SEARCHKIT_MAX_CLAUSES", "100")
+    done = run("search", "--json", "lan* " + " ".join(f"lan{n}*" for n in range(199)))
     assert done.exit_code == 0
-    assert "searchkit: limited: read the first 100 of 200 words" in done.stderr
+    assert "searchkit: limited: read the first 100 of 200 different words" in done.stderr
     assert all("read the first 100 of 200" in json_line["limits"][0] for json_line in map(__import__("json").loads,
                                                                                             done.stdout.splitlines()))
 

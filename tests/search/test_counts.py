@@ -185,7 +185,7 @@ def test_a_wide_table_continues_in_blocks_and_bars_are_coloured_only_when_asked(
 def test_a_count_cut_by_the_limits_says_so(run, seeds_index, monkeypatch):
     monkeypatch.setenv("SEARCHKIT_MAX_CLAUSES", "1")
     result = run("count", "China ASEAN", index=seeds_index)
-    assert result.stderr.startswith("searchkit: limited: read the first 1 of 2 words")
+    assert result.stderr.startswith("searchkit: limited: read the first 1 of 2 different words")
     assert result.stderr.endswith("; the figures leave out what was not reached\n")
     assert run("kwic", "China ASEAN", "-n", "1", index=seeds_index).stderr.startswith("searchkit: limited: ")
     assert run("terms", "China ASEAN", "-n", "1", index=seeds_index).stderr.startswith("searchkit: limited: ")
