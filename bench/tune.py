@@ -2,6 +2,7 @@
 
     nice python bench/tune.py                          # the grid below, every collection
     nice python bench/tune.py --only cranfield,adi     # a few collections (development)
+    nice python bench/tune.py --no-run --all-scored    # the folds over every setting scored so far
 
 Each collection is indexed once, as a user would (``searchkit index corpus.jsonl``), into ``--cache`` (default
 ``searchkit-tune`` in the system temporary folder). The parameters in ``searchkit/search/parameters.py`` are
@@ -42,8 +43,9 @@ EVAL = SHARED / "eval"
 # FEEDBACK_ORIGINAL at the textbook 0.75 and 0.5).
 GRID: dict[str, list[Any]] = {
     "IDF": ["rsj", "lucene"],
-    "K1": [1.5, 1.2],
+    "K1": [1.2, 1.5],
     "B": [0.75],
+    "QUERY_K3": [16.0, 0.0],
     "TITLE_WEIGHT": [1.0, 2.0],
     "PROXIMITY_WEIGHT": [0.0, 0.5],
     "FEEDBACK_ORIGINAL": [0.5],
@@ -52,7 +54,7 @@ GRID: dict[str, list[Any]] = {
 }
 # The setting before tuning: every fold's held-out score is printed beside its score.
 BEFORE = {"IDF": "lucene", "K1": 1.2, "B": 0.75, "TITLE_WEIGHT": 2.0, "PROXIMITY_WEIGHT": 0.5,
-          "FEEDBACK_ORIGINAL": 0.5, "FEEDBACK_FOCUS": 0.0, "FEEDBACK_LONG": False}
+          "FEEDBACK_ORIGINAL": 0.5, "FEEDBACK_FOCUS": 0.0, "FEEDBACK_LONG": False, "QUERY_K3": 0.0}
 
 
 def settings(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -163,6 +165,9 @@ def main() -> None:
                         help='another grid, as JSON: {"KNOB": [values...], ...} (default: GRID above)')
     parser.add_argument("--no-run", action="store_true",
                         help="rank nothing: report on the settings of the grid already scored in --cache")
+    parser.add_argument("--all-scored", action="store_true",
+                        help="with --no-run: the folds choose among every setting scored in --cache, whatever grid "
+                             "scored it (what was tried, not only one grid)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "searchkit-tune",
                         help="where the indexes and scores are kept")
     args = parser.parse_args()
@@ -176,6 +181,8 @@ def main() -> None:
         scores = score_all(names, [] if args.no_run else grid, args.cache, args.eval)
     except KeyboardInterrupt:  # report on the settings scored so far
         scores = json.loads((args.cache / "scores.json").read_text())
+    if args.all_scored:
+        grid = [json.loads(key) for key in scores]
     done = [s for s in grid if all(n in scores.get(key_of(s), {}) for n in names)]
     if not args.no_run and not all(n in scores.get(key_of(BEFORE), {}) for n in names):
         scores = score_all(names, [BEFORE], args.cache, args.eval)

@@ -82,6 +82,14 @@ def idf(post: Any, df: int) -> float:
     return lucene
 
 
+def query_weight(concept: Concept) -> float:
+    """How much a concept asked for ``weight`` times counts: as often as asked, or with ``QUERY_K3``
+    saturating like a term's frequency in a document (BM25's k3), so that a long query's most repeated
+    word does not outweigh the rest."""
+    k3, asked = parameters.QUERY_K3, concept.weight
+    return asked if not k3 else (k3 + 1.0) * asked / (k3 + asked)
+
+
 def saturate(scores: dict[int, float], weight: float) -> Scores:
     k1 = parameters.K1
     return {d: weight * x * (k1 + 1.0) / (k1 + x) for d, x in scores.items()}
@@ -220,5 +228,5 @@ def passage_scores(post: Postings, concepts: list[Concept], passages: list[int],
             for d, s in bm25f(units, raw, share * idf(post, typed_df or df)).items():
                 best[d] = max(best.get(d, 0.0), s)
         for d, s in best.items():
-            total[d] = total.get(d, 0.0) + concept.weight * s
+            total[d] = total.get(d, 0.0) + query_weight(concept) * s
     return total

@@ -7,7 +7,7 @@ the grid are in docs/benchmarks.md); ``bench/effectiveness.py`` measures what a 
 """
 
 # BM25F (Robertson & Zaragoza): saturation and length normalisation.
-K1, B = 1.5, 0.75
+K1, B = 1.2, 0.75
 
 # idf: "rsj", the classic Robertson-Sparck Jones log((N - n + 0.5) / (n + 0.5)), next to nothing for a word
 # in half the documents or more (the many common words of a pasted page do not outweigh its rare ones);
@@ -17,6 +17,11 @@ IDF = "rsj"
 # A field's term frequency is multiplied by its weight before saturation (a title word counts once, and
 # is normalised by the title's length).
 FIELD_WEIGHTS = {"text": 1.0, "title": 1.0, "caps": 1.0, "source": 1.0, "speaker": 1.0}
+
+# A concept asked for n times weighs (k3 + 1) n / (k3 + n) with QUERY_K3 = k3 (BM25's query-term
+# saturation): a pasted page says its key words again and again, and the 40th time adds less than the
+# 2nd; 0 weighs it n.
+QUERY_K3 = 16.0
 
 # Ranking documents (--by-doc), idf counts documents rather than passages.
 DOC_IDF = True

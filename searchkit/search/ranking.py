@@ -13,7 +13,7 @@ from searchkit.postings.readers import Postings
 from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept
 from searchkit.search import parameters
-from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, raw_frequencies
+from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, query_weight, raw_frequencies
 from searchkit.search.dense import DENSE_POSTINGS, DenseScores, arrays_pay, concept_arrays
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
@@ -59,7 +59,7 @@ def score_as_dicts(post: Postings, units: object, concepts: list[Concept], exclu
         if n and budget.exhausted(f"ranking after {n} of the query's {len(concepts)} words and phrases"):
             return concepts[:n]
         scores, df = concept_scores(post, units, concept, evidence, excluded, ranking.raw)
-        ranking.add(concept.label, scores, concept.weight)
+        ranking.add(concept.label, scores, query_weight(concept))
         ranking.dfs.append(df)
     return concepts
 
@@ -76,7 +76,7 @@ def score_as_arrays(post: Postings, units: object, concepts: list[Concept], excl
             concepts = concepts[:n]
             break
         ids, scores, df = concept_arrays(post, units, concept, evidence, excluded, ranking.raw)
-        total.add(ids, scores if concept.weight == 1.0 else concept.weight * scores)
+        total.add(ids, scores if query_weight(concept) == 1.0 else query_weight(concept) * scores)
         ranking.dfs.append(df)
     ranking.scores = total.as_dict()
     return concepts

@@ -26,7 +26,7 @@ from searchkit.postings.phrases import term_values
 from searchkit.postings.readers import Postings, length_of_code, open_postings
 from searchkit.query.plan import TEXT_FIELDS, Alt, Concept
 from searchkit.search import parameters
-from searchkit.search.bm25f import Ranking, Scores, bm25f, idf, raw_frequencies
+from searchkit.search.bm25f import Ranking, Scores, bm25f, idf, query_weight, raw_frequencies
 from searchkit.search.units import Raw, within
 
 
@@ -124,7 +124,7 @@ def add_feedback(post: Postings, units: Any, concepts: list[Concept], ranking: R
     if wanted is not None and 4 * len(wanted) > post.doc_count:
         wanted = None  # most of the index: reading whole posting lists is cheaper than picking
     ranking.scale(1.0 - share)
-    factor = share * sum(c.weight for c in concepts)
+    factor = share * sum(map(query_weight, concepts))
     feedback: Scores = {}
     found = expansion_frequencies(post, ranking, [t for t, _ in expansion], wanted,
                                   reuse=not (units.by_doc and excluded))

@@ -36,3 +36,23 @@ def test_rare_words_weigh_about_the_same_in_both_forms(monkeypatch):
     classic = idf(Units(), 3)
     monkeypatch.setattr(parameters, "IDF", "lucene")
     assert classic == pytest.approx(idf(Units(), 3), abs=0.01)
+
+
+def concept(asked: float):
+    from searchkit.query.plan import Alt, Concept
+
+    return Concept("word", (Alt(("text",), ("word",)),), weight=asked)
+
+
+@pytest.mark.parametrize("k3, asked, expected", [
+    (0.0, 1.0, 1.0), (0.0, 7.0, 7.0),  # 0: as often as asked
+    (16.0, 1.0, 1.0),  # asked once: weight 1 whatever k3
+    (16.0, 2.0, 17 * 2 / 18),
+    (16.0, 40.0, 17 * 40 / 56),  # a word said 40 times in a pasted page weighs about 12, not 40
+])
+def test_a_concept_asked_again_weighs_more_and_more_slowly(monkeypatch, k3, asked, expected):
+    from searchkit.search.bm25f import query_weight
+
+    monkeypatch.setattr(parameters, "QUERY_K3", k3)
+    assert query_weight(concept(asked)) == pytest.approx(expected)
+    assert query_weight(concept(asked + 1)) > query_weight(concept(asked))  # never less for saying it again
