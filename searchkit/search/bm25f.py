@@ -3,7 +3,8 @@
 * BM25F (Robertson & Zaragoza): a concept's frequencies in title and text are weighted, length-normalised
   per field and summed before one saturation, so a title match helps without counting twice. ``k1``, ``b`` and the
   field weights are in ``parameters.py``; idf is the Robertson-Sparck Jones form that Lucene uses (never negative).
-* Query-term frequency: a concept asked for twice weighs twice (long queries repeat their key words).
+* Query-term frequency: a concept asked for again weighs more (long queries repeat their key words), and
+  each time a little less (``query_weight``: BM25's k3 saturation).
 
 A long query scores tens of thousands of postings: each pass over them is one dict comprehension or
 loop with the arithmetic inline (in Python 3.11 faster than chains of ``map`` over ``operator``
