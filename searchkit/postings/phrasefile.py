@@ -45,7 +45,6 @@ SIGNPOST = 32  # a directory lookup bisects a list of every 32nd word, then 5 wo
 LOOKUPS_KEPT = 4096  # words looked up kept per file: a phrase asks for each of its words several times
 
 
-
 class Table:
     """One field's words (sorted) -> (offset of their keys, how many), as four flat arrays."""
 
@@ -151,7 +150,8 @@ class PhraseFile:
         self._looked_up: dict[tuple[str, bytes], Optional[tuple[int, int]]] = {}
 
     def keys(self, field: str, tbytes: bytes) -> Optional[memoryview]:
-        """The word's occurrences as sorted keys, or None when the file does not hold it (a rarer word)."""
+        """The word's occurrences as sorted keys, or None when the file does not hold it (not in the segment,
+        too far into a passage for a key, or left out by an older file)."""
         found = self._entry(field, tbytes)
         if found is None:
             return None
