@@ -76,7 +76,8 @@ def score_as_arrays(post: Postings, units: object, concepts: list[Concept], excl
             concepts = concepts[:n]
             break
         ids, scores, df = concept_arrays(post, units, concept, evidence, excluded, ranking.raw)
-        total.add(ids, scores if query_weight(concept) == 1.0 else query_weight(concept) * scores)
+        asked = query_weight(concept)
+        total.add(ids, scores if asked == 1.0 else asked * scores)
         ranking.dfs.append(df)
     ranking.scores = total.as_dict()
     return concepts
