@@ -31,7 +31,8 @@ import struct
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import rshift
 from typing import Any, Callable, Optional
 
 EXT = ".phr"
@@ -43,6 +44,17 @@ KEY_LIMIT = 1 << KEY_SHIFT  # positions at or past this (a 16-million-word passa
 _TAIL = struct.Struct("<Q")  # where the directory starts
 SIGNPOST = 32  # a directory lookup bisects a list of every 32nd word, then 5 words of its run
 LOOKUPS_KEPT = 4096  # words looked up kept per file: a phrase asks for each of its words several times
+# From this many keys (of a word, or of the places a phrase may start at) in a segment, they are handled
+# as numpy arrays (4-5 times faster for common words at 385,000 passages; from about 100 keys numpy's
+# per-call overhead costs less than Python's loop): once numpy is imported, or from IMPORT_KEYS on (what
+# importing it costs).
+VECTOR_KEYS = 100
+IMPORT_KEYS = 500_000
+
+
+def as_arrays(keys: int) -> bool:
+    """Whether this many keys are best handled as numpy arrays."""
+    return keys >= VECTOR_KEYS and ("numpy" in sys.modules or keys >= IMPORT_KEYS)
 
 
 class Table:
@@ -160,6 +172,22 @@ class PhraseFile:
         if len(data) != 8 * count:
             raise OSError(f"{self._path}: phrase file cut short")
         return memoryview(data).cast("Q")
+
+    def passages(self, field: str, tbytes: bytes) -> Optional[list[int]]:
+        """The passages (local docnums, ascending) where the word occurs: its keys shifted, each passage's
+        keys being next to each other; None when the file does not hold the word."""
+        keys = self.keys(field, tbytes)
+        if keys is None:
+            return None
+        if as_arrays(len(keys)):
+            import numpy as np
+
+            shifted = np.frombuffer(keys, dtype=np.int64) >> KEY_SHIFT
+            first = np.empty(len(shifted), dtype=bool)
+            first[:1] = True
+            np.not_equal(shifted[1:], shifted[:-1], out=first[1:])
+            return shifted[first].tolist()
+        return list(dict.fromkeys(map(rshift, keys, repeat(KEY_SHIFT))))
 
     def count(self, field: str, tbytes: bytes) -> Optional[int]:
         """How many keys the word has here (None when the file does not hold it), without reading them."""

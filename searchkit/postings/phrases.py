@@ -14,7 +14,6 @@ mindist=1)``, which is what ``Phrase`` runs); ``tests/postings/test_phrases.py``
 
 from __future__ import annotations
 
-import sys
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -31,13 +30,6 @@ from searchkit.postings import phrasefile
 from searchkit.postings.blocks import block_ids, positions_decoder
 from searchkit.postings.phrasefile import KEY_LIMIT, KEY_SHIFT
 from searchkit.postings.readers import open_postings
-
-# From this many places per segment where a phrase may start (its rarest word's keys), the places are
-# narrowed as numpy arrays (4-5 times faster for phrases of common words at 385,000 passages; from about
-# 100 places a binary search per place in Python costs more than numpy's per-call overhead): once numpy
-# is imported, or from IMPORT_KEYS on (what importing it costs).
-VECTOR_KEYS = 100
-IMPORT_KEYS = 500_000
 
 Found = dict[int, Any]  # local docnum -> the posting's value bytes
 
@@ -141,7 +133,7 @@ def keyed_counts(leaf: Any, postings: Any, side: phrasefile.PhraseFile, field: s
     less the word's place in the phrase) narrows with each word, rarest first. Words missing from the
     file are read from their postings, in the passages still in question."""
     most = side.count(field, order[0])  # the rarest word's keys: how many places the phrase may start at
-    if most is not None and most >= VECTOR_KEYS and ("numpy" in sys.modules or most >= IMPORT_KEYS):
+    if most is not None and phrasefile.as_arrays(most):
         return array_counts(leaf, postings, side, field, order, places, decode)
     rare = shared_passages(postings, [key for key in order if side.count(field, key) is None])
     if rare is None:
@@ -316,7 +308,7 @@ def term_values(matcher: Any, wanted: Optional[list[int]]) -> Found:
     if isinstance(matcher, FilterMatcher):
         deleted, matcher = frozenset(matcher._ids), matcher.child
     if isinstance(matcher, W3LeafMatcher):
-        found = w3_values(matcher, wanted)
+        found = disk_values(matcher, wanted)
     else:
         found = generic_values(matcher, wanted)
     for d in deleted & found.keys():
@@ -324,7 +316,7 @@ def term_values(matcher: Any, wanted: Optional[list[int]]) -> Found:
     return found
 
 
-def w3_values(m: W3LeafMatcher, wanted: Optional[list[int]]) -> Found:
+def disk_values(m: W3LeafMatcher, wanted: Optional[list[int]]) -> Found:
     """Whole blocks of an on-disk posting list; blocks without a wanted docnum are skipped by their header."""
     found: Found = {}
     at = 0

@@ -9,9 +9,9 @@ posting list that is not Whoosh's on-disk block format.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import repeat
+from itertools import filterfalse, repeat
 from operator import add
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
@@ -19,6 +19,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from searchkit.postings import phrasefile
 from searchkit.postings.blocks import ids_and_weights
 
 Block = tuple[Sequence[int], Sequence[float]]
@@ -60,18 +61,29 @@ class Postings:
         """``(docnums, frequencies)`` blocks of a term; with ``wanted`` (sorted docnums), only those."""
         if field not in self.reader.schema:
             return
+        tbytes = term.encode("utf-8")
+        for (leaf, base), info in zip(self.leaves, self.term_infos(field, term)):
+            if info is not None:
+                yield from segment_blocks(leaf, base, field, tbytes, info, wanted)
+
+    def passages(self, field: str, term: str) -> set[int]:
+        """The passages (docnums) ``blocks`` finds, without their frequencies. Where a segment's phrase
+        file holds the word, its keys give them from one read: for a rare word, a fraction of the cost of
+        opening its posting list and decompressing its blocks (which count then spent most of its time on)."""
+        found: set[int] = set()
+        if field not in self.reader.schema:
+            return found
+        tbytes = term.encode("utf-8")
         for (leaf, base), info in zip(self.leaves, self.term_infos(field, term)):
             if info is None:
                 continue
-            matcher = open_postings(leaf, field, term.encode("utf-8"), info)
-            deleted: frozenset[int] = frozenset()
-            if isinstance(matcher, FilterMatcher):
-                deleted, matcher = frozenset(matcher._ids), matcher.child
-            for ids, tfs in leaf_blocks(matcher, base, wanted):
-                if deleted:
-                    kept = [(d, t) for d, t in zip(ids, tfs) if d - base not in deleted]
-                    ids, tfs = [d for d, _ in kept], [t for _, t in kept]
-                yield ids, tfs
+            local = keyed_passages(leaf, field, tbytes)
+            if local is None:
+                for ids, _ in segment_blocks(leaf, base, field, tbytes, info, None):
+                    found.update(ids)
+            else:
+                found.update(map(add, local, repeat(base)) if base else local)
+        return found
 
     def length_bytes(self, field: str) -> bytes:
         """Every document's length in ``field`` as Whoosh's one-byte code, indexed by docnum."""
@@ -94,6 +106,30 @@ class Postings:
         return sum(info.doc_frequency() for info in self.term_infos(field, term) if info is not None)
 
 
+def segment_blocks(leaf: Any, base: int, field: str, tbytes: bytes, info: Any,
+                   wanted: Optional[list[int]]) -> Iterator[Block]:
+    """``Postings.blocks`` in one segment, its deleted passages left out."""
+    matcher = open_postings(leaf, field, tbytes, info)
+    deleted: frozenset[int] = frozenset()
+    if isinstance(matcher, FilterMatcher):
+        deleted, matcher = frozenset(matcher._ids), matcher.child
+    for ids, tfs in leaf_blocks(matcher, base, wanted):
+        if deleted:
+            kept = [(d, t) for d, t in zip(ids, tfs) if d - base not in deleted]
+            ids, tfs = [d for d, _ in kept], [t for _, t in kept]
+        yield ids, tfs
+
+
+def keyed_passages(leaf: Any, field: str, tbytes: bytes) -> Optional[Iterable[int]]:
+    """A word's passages in one segment (local docnums, deleted ones left out) from its phrase file;
+    None when the file does not hold the word."""
+    side = phrasefile.open_for(leaf)
+    found = side.passages(field, tbytes) if side is not None and side.holds(field) else None
+    if found is None:
+        return None
+    return list(filterfalse(leaf.deleted_docs_set.__contains__, found)) if leaf.has_deletions() else found
+
+
 def open_postings(leaf: Any, field: str, tbytes: bytes, info: Any) -> Any:
     """``leaf.postings(field, tbytes)`` from a term info already looked up (Whoosh's own steps after
     the lookup: the codec's reader, deleted passages filtered out)."""
@@ -107,7 +143,7 @@ def open_postings(leaf: Any, field: str, tbytes: bytes, info: Any) -> Any:
 
 def leaf_blocks(matcher: Any, base: int, wanted: Optional[list[int]]) -> Iterator[Block]:
     if isinstance(matcher, W3LeafMatcher):
-        yield from _w3_blocks(matcher, base, wanted)
+        yield from _disk_blocks(matcher, base, wanted)
     elif isinstance(matcher, ListMatcher):
         ids = [base + d for d in matcher._ids]
         tfs = list(matcher._weights) if matcher._weights is not None else [1.0] * len(ids)
@@ -121,7 +157,7 @@ def leaf_blocks(matcher: Any, base: int, wanted: Optional[list[int]]) -> Iterato
         yield _only(ids, tfs, wanted) if wanted is not None else (ids, tfs)
 
 
-def _w3_blocks(m: W3LeafMatcher, base: int, wanted: Optional[list[int]]) -> Iterator[Block]:
+def _disk_blocks(m: W3LeafMatcher, base: int, wanted: Optional[list[int]]) -> Iterator[Block]:
     """Whole blocks of an on-disk posting list; blocks holding none of ``wanted`` are not even decoded."""
     at, previous_max = 0, -1
     while m.is_active():

@@ -54,11 +54,20 @@ class Limits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Limits":
-        """The defaults, with each ``$SEARCHKIT_MAX_<NAME>`` that is set in place of its default."""
+        """The defaults, with each ``$SEARCHKIT_MAX_<NAME>`` that is set in place of its default (made
+        once per combination of settings: every request asks)."""
+        raws = tuple(env.get(name, "").strip() for name in _ENV_NAMES)
+        held = _MADE.get(raws)
+        if held is None:
+            if len(_MADE) >= 64:
+                _MADE.clear()
+            held = _MADE[raws] = cls._with(raws)
+        return held
+
+    @classmethod
+    def _with(cls, raws: tuple[str, ...]) -> "Limits":
         changes: dict[str, Any] = {}
-        for f in fields(cls):
-            name = ENV_PREFIX + f.name.upper()
-            raw = env.get(name, "").strip()
+        for f, name, raw in zip(fields(cls), _ENV_NAMES, raws):
             if not raw:
                 continue
             kind = float if f.type in ("float", float) else int
@@ -71,6 +80,10 @@ class Limits:
                                  f"for the default ({getattr(cls, f.name)})")
             changes[f.name] = value
         return replace(cls(), **changes) if changes else cls()
+
+
+_ENV_NAMES = tuple(ENV_PREFIX + f.name.upper() for f in fields(Limits))
+_MADE: dict[tuple[str, ...], Limits] = {}  # the limits of each combination of settings seen
 
 
 def setting(name: str) -> str:
@@ -90,10 +103,23 @@ class TooCostly(QueryError):
 def rss_mb() -> float:
     """This process's resident memory now, in MiB (0 where /proc is missing)."""
     try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        return int(os.pread(_statm(), 256, 0).split()[1]) * _PAGE_MB
     except (OSError, ValueError, IndexError):
         return 0.0
+
+
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 0.0
+_STATM: list[int] = []  # [pid, descriptor]: /proc/self names the process that opened it, so a fork reopens
+
+
+def _statm() -> int:
+    """``/proc/self/statm`` held open (each request reads it; opening it cost a tenth of a count)."""
+    pid = os.getpid()
+    if not _STATM or _STATM[0] != pid:
+        if _STATM:
+            os.close(_STATM[1])  # the parent's, inherited
+        _STATM[:] = [pid, os.open("/proc/self/statm", os.O_RDONLY)]
+    return _STATM[1]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from searchkit.postings.readers import Postings
 from searchkit.query import limits
 from searchkit.query.plan import Alt, Concept
 from searchkit.search import parameters
-from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, query_weight, raw_frequencies
+from searchkit.search.bm25f import Ranking, concept_scores, evidence_fields, phrase_frequencies, query_weight
 from searchkit.search.dense import DENSE_POSTINGS, DenseScores, arrays_pay, concept_arrays
 from searchkit.search.rerank import add_feedback, add_proximity
 from searchkit.search.units import make_units
@@ -90,6 +90,10 @@ def matching(post: Postings, concepts: list[Concept], allowed: Optional[set[int]
     evidence: set[int] = set()
     for concept in concepts:
         for alt in concept.alts:  # only the fields that make a passage a hit need reading
-            own = Alt(evidence_fields(alt), alt.terms, alt.near)
-            raw_frequencies(post, own, evidence=evidence, excluded=excluded)
+            for f in evidence_fields(alt):
+                if len(alt.terms) == 1:
+                    evidence |= post.passages(f, alt.terms[0])
+                else:
+                    evidence.update(phrase_frequencies(post, Alt((f,), alt.terms, alt.near)))
+    evidence -= excluded
     return evidence if allowed is None else evidence & allowed

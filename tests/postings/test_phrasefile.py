@@ -1,16 +1,19 @@
-"""Phrases counted from a segment's ``.phr`` keys are the ones Whoosh's own phrase matcher counts, however
-the segment was written (fresh, merged, with deletions) and whatever the file holds or lacks."""
+"""Phrases counted from a segment's ``.phr`` keys are the ones Whoosh's own phrase matcher counts, and a
+word's passages read from them the ones Whoosh finds, however the segment was written (fresh, merged,
+with deletions) and whatever the file holds or lacks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from whoosh.query import Term
 
 from searchkit.analysis.chain import terms
 from searchkit.postings import encode as lean
 from searchkit.postings import phrasefile, phrases
 from searchkit.postings.phrases import phrase_counts
+from searchkit.postings.readers import Postings
 from searchkit.store.store import Store
 from tests.postings.test_phrases import whoosh_counts
 
@@ -25,16 +28,17 @@ SPEECHES = {
 
 @pytest.fixture(params=["sets", "arrays", "sets, rare words from postings", "arrays, rare words from postings"])
 def every_word(monkeypatch, request):
-    """The places narrowed as Python sets, or as numpy arrays (the way for common words: VECTOR_KEYS
-    forced); every word in the .phr file, or (as in a file of an older version, which held only words of
-    512 passages or more) words of a single passage read from the postings beside the others' keys."""
+    """The places narrowed (a word's passages read) as Python sets, or as numpy arrays (the way for common
+    words: VECTOR_KEYS forced); every word in the .phr file, or (as in a file of an older version, which
+    held only words of 512 passages or more) words of a single passage read from the postings beside the
+    others' keys."""
     monkeypatch.setattr(phrasefile, "MIN_POSTINGS", 2 if "postings" in request.param else 1)
     if request.param.startswith("arrays"):
         import numpy  # noqa: F401  (arrays are used once numpy is imported)
 
-        monkeypatch.setattr(phrases, "VECTOR_KEYS", 0)
+        monkeypatch.setattr(phrasefile, "VECTOR_KEYS", 0)
     else:
-        monkeypatch.setattr(phrases, "VECTOR_KEYS", 10**12)
+        monkeypatch.setattr(phrasefile, "VECTOR_KEYS", 10**12)
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -57,6 +61,9 @@ def check(index: Path) -> int:
         phrases = list(dict.fromkeys(found))
         for words in phrases:
             assert phrase_counts(leaves, "text", words) == whoosh_counts(searcher, "text", words), words
+        post = Postings(searcher)
+        for word in {w for words in phrases for w in words}:  # a word's passages, read from its keys
+            assert post.passages("text", word) == set(searcher.docs_for_query(Term("text", word))), word
     return len(phrases)
 
 

@@ -3,6 +3,7 @@ what stays within it."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -25,6 +26,35 @@ def test_settings_come_from_the_environment_and_a_bad_one_is_named():
         Limits.from_env({"SEARCHKIT_MAX_CLAUSES": "many"})
     with pytest.raises(InputError, match="SEARCHKIT_MAX_SECONDS='0'"):
         Limits.from_env({"SEARCHKIT_MAX_SECONDS": "0"})
+
+
+def test_a_setting_changed_between_requests_is_read_again(monkeypatch):
+    monkeypatch.setenv("SEARCHKIT_MAX_CLAUSES", "7")
+    assert Limits.from_env().clauses == 7
+    monkeypatch.setenv("SEARCHKIT_MAX_CLAUSES", "9")
+    assert Limits.from_env().clauses == 9
+    monkeypatch.setenv("SEARCHKIT_MAX_CLAUSES", "none")
+    for _ in range(2):  # a bad setting is named every time, not once
+        with pytest.raises(InputError, match="SEARCHKIT_MAX_CLAUSES='none'"):
+            Limits.from_env()
+    monkeypatch.delenv("SEARCHKIT_MAX_CLAUSES")
+    assert Limits.from_env().clauses == Limits().clauses
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="no /proc: memory is not measured here")
+def test_memory_is_the_process_s_own_also_in_a_forked_child():
+    assert limits.rss_mb() > 1
+    reader, writer = os.pipe()
+    if os.fork() == 0:  # the child grows by 64 MB; the parent's figure must not be what it reads
+        before = limits.rss_mb()
+        held = bytearray(64 * 2**20)
+        os.write(writer, f"{limits.rss_mb() - before:.0f}".encode())
+        del held
+        os._exit(0)
+    os.close(writer)
+    grown = float(os.read(reader, 64))
+    os.wait()
+    assert grown >= 60
 
 
 def test_a_long_query_is_cut_at_a_space_and_says_how_much_was_read():
