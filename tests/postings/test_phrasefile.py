@@ -165,3 +165,21 @@ def test_the_directory_finds_words_across_its_signposts(size):
     assert [table.get(w) for w in words] == [(8 * i, i + 1) for i in range(len(words))]
     assert [table.get(w + b"x") for w in words] == [None] * len(words)
     assert table.get(b"a") is None and table.get(b"z") is None
+
+
+def test_the_file_is_held_open_while_its_reader_lives_and_closed_after(run, tmp_path):
+    import gc
+    import os
+
+    docs = write(tmp_path / "docs", SPEECHES)
+    assert run("index", str(docs), "--jobs", "1").exit_code == 0
+    reader = Store.open(tmp_path / "ix").ix.reader()
+    side = phrasefile.open_for(next(leaf for leaf, _ in reader.leaf_readers()) if not reader.is_atomic() else reader)
+    assert side.keys("text", b"peopl") is not None and side.keys("text", b"order") is not None
+    fd = side._fd
+    assert fd is not None and side._descriptor() == fd  # one descriptor for every read
+    reader.close()
+    del side, reader
+    gc.collect()
+    with pytest.raises(OSError):
+        os.fstat(fd)
