@@ -104,7 +104,7 @@ def rss_mb() -> float:
     """This process's resident memory now, in MiB (0 where /proc is missing)."""
     try:
         return int(os.pread(_statm(), 256, 0).split()[1]) * _PAGE_MB
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError, AttributeError):  # no /proc, or no os.pread (Windows)
         return 0.0
 
 
