@@ -45,6 +45,17 @@ ANALYZER_VERSION = 3
 # apostrophe), never a word of its own: as a term it matched nearly every passage and fed query feedback.
 STOP_WORDS = frozenset(_WHOOSH_STOP_WORDS) | {"s"}
 
+# English function words besides the stop words: pronouns, auxiliaries, determiners, prepositions,
+# conjunctions, question words. The index keeps them (quoted phrases need them); a query read as prose
+# does not search for them (query/parser.py, ``plain_words``).
+FUNCTION_WORDS = frozenset("""
+about above after again against all also am any because been before being below between both but could
+did do does doing down during each few further had has having he her here hers herself him himself his
+how i into its itself just me more most my myself no nor now off once only other our ours ourselves out
+over own same she should so some such than then there these they their theirs them themselves those
+through too under until up very was were what which while who whom why would yours yourself yourselves
+""".split())
+
 
 def make_analyzer() -> Analyzer:
     """Tokenize, fold accents, lowercase, drop stop words, stem.

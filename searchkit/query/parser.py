@@ -15,14 +15,15 @@ The language: plain words (ranked: more of them rank higher), ``"a phrase"``, ``
 >>> explain(parse('(ASEAN OR EU) AND trade'))
 '+({=ASEAN|asean} {=EU|eu}) +trade'
 
-Upper-case AND/OR/NOT, parentheses, quotes and signs in a pasted sentence are words, not syntax:
+Upper-case AND/OR/NOT, parentheses, quotes and signs in a pasted sentence are words, not syntax (its function
+words, ``between``, ``any``, are not searched for: ``plain_words``):
 
 >>> explain(parse('BORDER DISPUTE BETWEEN ISRAEL AND SYRIA .'))
-'border disput between israel syria'
+'border disput israel syria'
 >>> explain(parse('JOURNALS IN LIBRARIES (ANY TYPES OF LIBRARY), BOTH CURRENT AND BACK ISSUES'))
-'journal librari ani type librari both current back issu'
+'journal librari type librari current back issu'
 >>> explain(parse('The minister said "no" to -5 degrees (not the title:fish AND year:2020 data*)'))
-'minist said no 5 degre titl fish year 2020 data'
+'minist said 5 degre titl fish year 2020 data'
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from searchkit.analysis.chain import terms
+from searchkit.analysis.chain import FUNCTION_WORDS, terms
 from searchkit.query.tree import (
     FIELDS,
     MUST,
@@ -213,8 +214,23 @@ def parse(text: str) -> Group:
 
 
 def plain_words(text: str, reading: Reading) -> Group:
-    """Every token of ``text`` a ranked word, whatever punctuation it carries."""
-    words = [word_node(w, reading) for w in re.split(r"[\s\"()]+", text.translate(QUOTES))]
-    return Group([(SHOULD, w) for w in words if isinstance(w, Words)])
+    """Every token of ``text`` a ranked word, whatever punctuation it carries; its function words (``would``,
+    ``any``, ``which``) left out unless nothing else is there.
+
+    A pasted question says "I would be pleased to receive any information on..." around what it asks for.
+    The index keeps those words (a quoted phrase needs them) and idf weighs the common ones lightly, but in a
+    small collection "any" or "which" is rare enough to weigh like a word of the topic, and a paragraph has
+    dozens of them: left in, they rank passages that share the asker's phrasing. An acronym is kept (``US``).
+
+    >>> from searchkit.query.tree import explain
+    >>> explain(plain_words("What would the effect of sanctions on which economies be?", Reading(False, True)))
+    'effect sanction economi'
+    >>> explain(plain_words("Which would be more?", Reading(False, True)))
+    'which would more'
+    """
+    words = [w for w in map(lambda t: word_node(t, reading), re.split(r"[\s\"()]+", text.translate(QUOTES)))
+             if isinstance(w, Words)]
+    topical = [w for w in words if w.exact or w.text.lower() not in FUNCTION_WORDS]
+    return Group([(SHOULD, w) for w in topical or words])
 
 
