@@ -14,14 +14,14 @@ K1, B = 1.2, 0.75
 # or "lucene", log(1 + (N - n + 0.5) / (n + 0.5)). See bm25f.idf.
 IDF = "rsj"
 
-# A field's term frequency is multiplied by its weight before saturation (a title word counts once, and
+# A field's term frequency is multiplied by its weight before saturation (a title word counts twice, and
 # is normalised by the title's length).
-FIELD_WEIGHTS = {"text": 1.0, "title": 1.0, "caps": 1.0, "source": 1.0, "speaker": 1.0}
+FIELD_WEIGHTS = {"text": 1.0, "title": 2.0, "caps": 1.0, "source": 1.0, "speaker": 1.0}
 
 # A concept asked for n times weighs (k3 + 1) n / (k3 + n) with QUERY_K3 = k3 (BM25's query-term
 # saturation): a pasted page says its key words again and again, and the 40th time adds less than the
 # 2nd; 0 weighs it n.
-QUERY_K3 = 16.0
+QUERY_K3 = 8.0
 
 # Ranking documents (--by-doc), idf counts documents rather than passages.
 DOC_IDF = True
@@ -34,7 +34,7 @@ PROXIMITY_WINDOW, PROXIMITY_WEIGHT, PROXIMITY_DEPTH = 8, 0.0, 100
 # Pseudo-relevance feedback (RM3): FEEDBACK_TERMS terms from the top FEEDBACK_DOCS results, the original
 # query keeping FEEDBACK_ORIGINAL of the weight, re-scoring the best FEEDBACK_DEPTH; only for queries of
 # FEEDBACK_MIN_CONCEPTS concepts or more.
-FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 10, 20, 0.5, 1000
+FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_ORIGINAL, FEEDBACK_DEPTH = 20, 30, 0.5, 1000
 FEEDBACK_MIN_CONCEPTS = 3
 # Feedback is damped for diffuse results: its share falls in proportion when the clarity of the best
 # results (rerank.feedback_share, in nats) is below FEEDBACK_FOCUS; 0 never damps it.
