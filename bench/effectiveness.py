@@ -2,6 +2,7 @@
 
     python bench/effectiveness.py                     # every collection in ../shared/eval
     python bench/effectiveness.py --only cranfield,med --no-peers
+    python bench/effectiveness.py --no-peers --no-latency --capitals   # the queries again, in capitals
 
 For each collection (``corpus.jsonl``, ``queries.jsonl``, ``qrels.tsv``) the benchmark indexes the corpus
 with ``searchkit index corpus.jsonl`` into a temporary directory, runs every query with
@@ -11,7 +12,9 @@ with ``searchkit index corpus.jsonl`` into a temporary directory, runs every que
 for plain Whoosh on searchkit's own index, alternating query by query; wall and CPU time are both printed
 (CPU time is the steadier comparison when other work shares the machine). The macro average is over every
 collection run; per collection the best peer is named, with the gap and a paired randomisation test over
-the queries (``eval_peers.paired_test``), so that a small gap is not read as a win or a loss. Figures come
+the queries (``eval_peers.paired_test``), so that a small gap is not read as a win or a loss. With
+``--capitals`` every query runs again in capitals (as pasted from an old UN document): the ranking should not
+change with the case of what is pasted. Figures come
 from one run on a shared machine; the load average is printed with them.
 """
 
@@ -61,15 +64,27 @@ def searchkit_run(directory: Path, index: Path) -> tuple[peers.Run, float]:
     if built.returncode != 0:
         sys.exit(f"indexing {directory.name} failed: {built.stderr.strip()}")
     seconds = time.perf_counter() - started
-    found = cli(index, "search", "--batch", str(directory / "queries.jsonl"), "--format", "trec", "--by-doc",
-                "-n", "100")
+    return batch(index, directory / "queries.jsonl"), seconds
+
+
+def batch(index: Path, queries: Path) -> peers.Run:
+    found = cli(index, "search", "--batch", str(queries), "--format", "trec", "--by-doc", "-n", "100")
     if found.returncode not in (0, 1):
-        sys.exit(f"searching {directory.name} failed: {found.stderr.strip()}")
+        sys.exit(f"searching {queries} failed: {found.stderr.strip()}")
     run: peers.Run = {}
     for line in found.stdout.splitlines():
         qid, _, doc, _, score, _ = line.split()
         run.setdefault(qid, []).append((doc, float(score)))
-    return run, seconds
+    return run
+
+
+def in_capitals(index: Path, queries: list[tuple[str, str]], qrels: peers.Qrels) -> tuple[float, float, float]:
+    """The same queries as an old document or a shouting post pastes them: every letter a capital."""
+    shouted = index.parent / "queries-in-capitals.jsonl"
+    with shouted.open("w", encoding="utf-8") as out:
+        for qid, text in queries:
+            out.write(json.dumps({"id": qid, "text": text.upper()}) + "\n")
+    return peers.evaluate(batch(index, shouted), qrels)
 
 
 def latencies(index: Path, queries: list[tuple[str, str]]) -> dict[str, list[float]]:
@@ -104,7 +119,7 @@ def percentiles(times: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000
 
 
-def measure(directory: Path, with_peers: bool, with_latency: bool) -> dict[str, Any]:
+def measure(directory: Path, with_peers: bool, with_latency: bool, capitals: bool = False) -> dict[str, Any]:
     name = directory.name
     docs, queries, qrels = load(directory)
     row: dict[str, Any] = {"name": name, "docs": len(docs), "queries": len(queries), "latency": None}
@@ -113,6 +128,7 @@ def measure(directory: Path, with_peers: bool, with_latency: bool) -> dict[str, 
         run, row["index_s"] = searchkit_run(directory, index)
         row["searchkit"] = peers.evaluate(run, qrels)
         row["per_query"] = {"searchkit": peers.per_query_ndcg(run, qrels)}
+        row["capitals"] = in_capitals(index, queries, qrels) if capitals else None
         if with_latency:
             row["latency"] = {k: percentiles(v) for k, v in latencies(index, queries).items()}
     whoosh_run, _ = peers.whoosh_plain(docs, queries)
@@ -142,6 +158,7 @@ def report(rows: list[dict[str, Any]]) -> None:
         print(f"{row['name']:13} {row['docs']:>6} {row['queries']:>4} | {fmt(row['searchkit']):27}"
               + "".join(f" | {row['peers'][p][0]:>9.4f}" if p in row["peers"] else f" | {'-':>9}" for p in names)
               + f" | {row['best']:10} {best:.4f} {row['searchkit'][0] - best:+.4f} {row['p']:6.4f}")
+    capitals_report([r for r in rows if r["capitals"]])
     latency_report([r for r in rows if r["latency"]])
     macro = statistics.mean(r["searchkit"][0] for r in rows)
     peer_macro = {p: statistics.mean(r["peers"][p][0] for r in rows) for p in names
@@ -154,6 +171,18 @@ def report(rows: list[dict[str, Any]]) -> None:
     print(f"target macro >= best peer's macro + {MACRO_MARGIN} ({best_macro + MACRO_MARGIN:.4f}): "
           f"{'met' if macro >= best_macro + MACRO_MARGIN else 'NOT met'};  no collection more than "
           f"{PEER_MARGIN} below its best peer: {'met' if not lagging else 'NOT met (' + ', '.join(lagging) + ')'}")
+
+
+def capitals_report(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    print(f"\n{'in capitals':13} | {'as typed':>8} | {'CAPITALS':>8} | {'change':>7}")
+    for row in rows:
+        typed, shouted = row["searchkit"][0], row["capitals"][0]
+        print(f"{row['name']:13} | {typed:8.4f} | {shouted:8.4f} | {shouted - typed:+7.4f}")
+    worst = min(r["capitals"][0] - r["searchkit"][0] for r in rows)
+    print(f"queries in capitals at most 0.01 below as typed: {'met' if worst >= -PEER_MARGIN else 'NOT met'} "
+          f"(largest fall {max(0.0, -worst):.4f})")
 
 
 def latency_report(rows: list[dict[str, Any]]) -> None:
@@ -178,6 +207,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated collection names")
     parser.add_argument("--no-peers", action="store_true", help="skip FTS5, rank_bm25, bm25s and tantivy")
     parser.add_argument("--no-latency", action="store_true", help="skip the latency comparison")
+    parser.add_argument("--capitals", action="store_true",
+                        help="also run every query in capitals, as pasted from an old document, and compare")
     args = parser.parse_args()
     if not args.eval.is_dir():
         sys.exit(f"no test collections at {args.eval}; give --eval DIR")
@@ -186,7 +217,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at start; python {sys.version.split()[0]}")
     rows = []
     for name in names:
-        rows.append(measure(args.eval / name, not args.no_peers, not args.no_latency))
+        rows.append(measure(args.eval / name, not args.no_peers, not args.no_latency, args.capitals))
         print(f"  {name}: searchkit nDCG@10 {rows[-1]['searchkit'][0]:.4f} (indexed in {rows[-1]['index_s']:.1f} s)",
               file=sys.stderr, flush=True)
     report(rows)
