@@ -40,9 +40,10 @@ from searchkit.store.store import Store  # noqa: E402
 
 EVAL = SHARED / "eval"
 # The knobs of parameters.py the grid sets, with the values tried; a knob with one value is held fixed (B and
-# FEEDBACK_ORIGINAL at the textbook 0.75 and 0.5, feedback's documents and terms at the values the folds chose
-# among 10/20 and 20/30, each try a doubling of the grid). Every setting names these knobs, so that a cached
-# score keeps its meaning when parameters.py changes; a knob left out is parameters.py's at scoring time.
+# FEEDBACK_ORIGINAL at the textbook 0.75 and 0.5; FEEDBACK_DOCS and FEEDBACK_TERMS at what the folds chose
+# from 10/20 and 20/30, since a second value of each would double the grid). Every setting names these knobs,
+# so a cached score keeps its meaning when parameters.py changes; a knob left out is parameters.py's value
+# at scoring time.
 GRID: dict[str, list[Any]] = {
     "IDF": ["rsj", "lucene"],
     "K1": [1.2, 1.5],
